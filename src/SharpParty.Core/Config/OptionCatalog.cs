@@ -1,0 +1,83 @@
+namespace SharpParty.Core.Config;
+
+internal enum OptKind
+{
+    /// <summary>A switch: present or not.</summary>
+    Flag,
+    /// <summary>Takes one value; the last one given wins.</summary>
+    Value,
+    /// <summary>Takes a value and may be repeated (<c>-v</c>, <c>-a</c>, <c>-c</c>).</summary>
+    List,
+}
+
+/// <summary>One option SharpParty implements. <see cref="Key"/> is its name without dashes, as written in <c>[global]</c>.</summary>
+internal sealed record OptionDef(string Key, OptKind Kind, string? Default, string Metavar, string Help)
+{
+    /// <summary>The command-line spelling: one dash for copyparty's short options (<c>-v</c>, <c>-e2dsa</c>, <c>-lo</c>), two otherwise.</summary>
+    public string Spelling => Key.Length <= 2 || Key is "lo" or "ed" or "nc" ? "-" + Key : "--" + Key;
+}
+
+/// <summary>
+/// Every option SharpParty understands, with its default and where that default comes from. Options that copyparty
+/// has and we do not (yet) are in <see cref="CopypartyFlags"/>: accepted with one warning each.
+/// </summary>
+internal static class OptionCatalog
+{
+    public static readonly OptionDef[] All =
+    [
+        new("c", OptKind.List, null, "PATH", "add config file (repeatable; a folder adds every *.conf in it)"),
+        new("i", OptKind.Value, "::", "IP", "addresses to listen on, comma-separated (IPv4 and IPv6; :: is all)"),
+        new("p", OptKind.Value, "3923", "PORT", "ports to listen on, comma-separated or ranges (as copyparty)"),
+        new("a", OptKind.List, null, "USER:PASS", "add account"),
+        new("v", OptKind.List, null, "SRC:DST:PERMS", "add volume, SRC:DST:PERMS[,users]:...:c,flag[=val]; none = current folder, rw for everyone"),
+        new("grp", OptKind.List, null, "G:U,U", "add group, NAME:USER1,USER2"),
+        new("ed", OptKind.Flag, null, "", "allow ?dots: users with read may see dotfiles (volflag=dots)"),
+        new("q", OptKind.Flag, null, "", "quiet: no request log"),
+        new("lo", OptKind.Value, null, "PATH", "also write the log to this file (strftime patterns are expanded)"),
+        new("hist", OptKind.Value, null, "PATH", "where volume state lives (default: VOL/.hist)"),
+        new("http-only", OptKind.Flag, null, "", "plain HTTP only on the listening ports"),
+        new("https-only", OptKind.Flag, null, "", "HTTPS only on the listening ports"),
+        new("vague-403", OptKind.Flag, null, "", "answer 404 instead of 403 so that existence is not revealed"),
+        new("no-dot-mv", OptKind.Flag, null, "", "refuse moving dotfiles and folders that hold dotfiles"),
+        new("no-dot-ren", OptKind.Flag, null, "", "refuse renaming a file or folder into a dotfile"),
+        new("ban-pw", OptKind.Value, "9,60,1440", "N,W,B", "ban an IP for B minutes after more than N bad passwords within W minutes; 'no' disables (as copyparty)"),
+        new("unpost", OptKind.Value, "43200", "SEC", "uploaders may delete their uploads for this long (as copyparty)"),
+        new("ah-alg", OptKind.Value, "none", "ALG", "password hashing: none or argon2 (argon2id)"),
+        new("ah-salt", OptKind.Value, null, "SALT", "static salt for password hashes (default: random, persisted)"),
+        new("ah-gen", OptKind.Value, null, "PW", "print the hash of PW for the config file and exit"),
+        new("logout", OptKind.Value, "8086", "HOURS", "session lifetime (as copyparty)"),
+        new("no-mv", OptKind.Flag, null, "", "disable move/rename"),
+        new("no-del", OptKind.Flag, null, "", "disable delete"),
+        new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),
+        new("name", OptKind.Value, null, "TXT", "server name shown in the browser (default: host name)"),
+        new("exit", OptKind.Value, null, "WHEN", "'cfg': exit after parsing the config (for CI)"),
+        new("version", OptKind.Flag, null, "", "print the version and exit"),
+        new("h", OptKind.Flag, null, "", "show this help and exit"),
+    ];
+
+    private static readonly Dictionary<string, OptionDef> ByKey = All.ToDictionary(o => o.Key, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, bool> CopypartyByKey = BuildCopyparty();
+
+    private static Dictionary<string, bool> BuildCopyparty()
+    {
+        var d = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (name, takes) in CopypartyFlags.All)
+        {
+            d[Canon(name)] = takes;
+        }
+        return d;
+    }
+
+    /// <summary>"--ban_pw", "ban-pw", "-v" → "ban-pw", "v". "help" → "h".</summary>
+    public static string Canon(string name)
+    {
+        var k = name.TrimStart('-').Replace('_', '-');
+        return k == "help" ? "h" : k;
+    }
+
+    public static OptionDef? Find(string name) => ByKey.GetValueOrDefault(Canon(name));
+
+    /// <summary>Whether copyparty knows this option, and if so whether it takes a value.</summary>
+    public static bool IsCopypartyOption(string name, out bool takesValue) => CopypartyByKey.TryGetValue(Canon(name), out takesValue);
+}

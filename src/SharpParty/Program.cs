@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using SharpParty.Core.Config;
+using SharpParty.Web.Hosting;
+
+namespace SharpParty;
+
+internal static class Program
+{
+    /// <summary>Exit codes: 0 ok, 1 runtime failure (port in use…), 2 bad command line or config (as argparse).</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var cwd = Environment.CurrentDirectory;
+        if (args.Contains("-h") || args.Contains("--help"))
+        {
+            Console.Out.Write(HelpText.Render());
+            return 0;
+        }
+        if (args.Contains("--version"))
+        {
+            Console.Out.WriteLine($"sharpparty {typeof(Program).Assembly.GetName().Version}");
+            return 0;
+        }
+        if (!OptionsBuilder.TryBuild(args, cwd, out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync("sharpparty: error: " + error);
+            return 2;
+        }
+        foreach (var w in options!.Warnings)
+        {
+            await Console.Error.WriteLineAsync("sharpparty: warning: " + w);
+        }
+        if (options.ExitWhen == "cfg")
+        {
+            return 0;
+        }
+        RunningServer server;
+        try
+        {
+            server = await SharpPartyServer.StartAsync(options, cwd);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync("sharpparty: cannot listen: " + e.Message);
+            return 1;
+        }
+        await using (server)
+        {
+            foreach (var u in server.Urls)
+            {
+                Console.Out.WriteLine($"sharpparty: listening on {u}");
+            }
+            Console.Out.WriteLine(ReachableUrls.Describe(options, server.Urls));
+            // SIGUSR1 reloads accounts and volumes, as copyparty (10 is SIGUSR1 on Linux)
+            using var usr1 = PosixSignalRegistration.Create((PosixSignal)10, ctx =>
+            {
+                ctx.Cancel = true;
+                server.Config.TryReload(out var msg);
+                Console.Out.WriteLine("sharpparty: " + msg);
+            });
+            await server.WaitForShutdownAsync();
+        }
+        return 0;
+    }
+}
