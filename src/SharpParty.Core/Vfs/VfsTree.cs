@@ -119,7 +119,7 @@ internal sealed class VfsTree
             return new VfsResult(VfsError.None, "", new VfsPath(null, vpath, "", null, perms, hasDot));
         }
         var rel = vol.VPath.Length == 0 ? vpath : vpath.Length == vol.VPath.Length ? "" : vpath[(vol.VPath.Length + 1)..];
-        if (IsHistPath(rel))
+        if (IsHistPath(rel) || Storage.TempNames.IsTemp(rel.AsSpan(rel.LastIndexOf('/') + 1)))
         {
             return VfsResult.Fail(VfsError.NotFound, "no such file");
         }
@@ -172,7 +172,7 @@ internal sealed class VfsTree
     private static bool HasDotSegment(string vpath) =>
         vpath.StartsWith('.') || vpath.Contains("/.", StringComparison.Ordinal);
 
-    /// <summary>The default hist folder (<c>VOL/.hist</c>) holds databases and sessions: never served by any protocol.</summary>
+    /// <summary>The default hist folder (and upload temp files, see TempNames) (<c>VOL/.hist</c>) holds databases and sessions: never served by any protocol.</summary>
     private static bool IsHistPath(string rel) =>
         rel == ".hist" || rel.StartsWith(".hist/", StringComparison.Ordinal);
 }

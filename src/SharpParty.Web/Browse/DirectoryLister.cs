@@ -1,0 +1,102 @@
+using System.IO.Enumeration;
+using SharpParty.Core.Vfs;
+using SharpParty.Core.Storage;
+
+namespace SharpParty.Web.Browse;
+
+internal readonly record struct DirEntry(string Name, bool IsDir, long Size, long MTime);
+
+/// <summary>
+/// Reads a folder for a listing: the real entries plus the mount points below it (a mount shadows a real folder of the
+/// same name), without dotfiles unless the user may and asked to see them, without our own upload temp files, and
+/// without symlinks that lead outside the volumes.
+/// </summary>
+internal static class DirectoryLister
+{
+    public static List<DirEntry> List(VfsTree vfs, VfsPath target, bool showDots, string user)
+    {
+        var result = new List<DirEntry>();
+        var mounts = vfs.ChildMounts(target.VPath);
+        if (target.FsPath is not null && (target.Can(Perm.Read)))
+        {
+            var opts = new EnumerationOptions
+            {
+                IgnoreInaccessible = true,
+                AttributesToSkip = 0,
+                RecurseSubdirectories = false,
+                ReturnSpecialDirectories = false,
+            };
+            var links = new List<string>();
+            var e = new FileSystemEnumerable<DirEntry>(target.FsPath, (ref FileSystemEntry x) =>
+            {
+                var name = x.FileName.ToString();
+                var isLink = (x.Attributes & FileAttributes.ReparsePoint) != 0;
+                if (isLink)
+                {
+                    links.Add(name);
+                    return default;
+                }
+                return new DirEntry(name, x.IsDirectory, x.IsDirectory ? 0 : x.Length, x.LastWriteTimeUtc.ToUnixTimeSeconds());
+            }, opts)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry x) =>
+                    (showDots || x.FileName[0] != '.') && !TempNames.IsTemp(x.FileName),
+            };
+            foreach (var d in e)
+            {
+                if (d.Name is not null)
+                {
+                    result.Add(d);
+                }
+            }
+            foreach (var name in links)
+            {
+                // a symlink is listed as what it points to, and only if it stays inside the volumes
+                var child = target.VPath.Length == 0 ? name : target.VPath + "/" + name;
+                var r = vfs.ResolveNormalized(child, user);
+                if (!r.Ok)
+                {
+                    continue;
+                }
+                try
+                {
+                    var fi = new FileInfo(r.Path.FsPath!);
+                    if (fi.Exists)
+                    {
+                        result.Add(new DirEntry(name, false, fi.Length, new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds()));
+                    }
+                    else if (Directory.Exists(r.Path.FsPath))
+                    {
+                        var di = new DirectoryInfo(r.Path.FsPath!);
+                        result.Add(new DirEntry(name, true, 0, new DateTimeOffset(di.LastWriteTimeUtc).ToUnixTimeSeconds()));
+                    }
+                }
+                catch (IOException)
+                {
+                    // dangling or unreadable: not listed
+                }
+            }
+        }
+        if (mounts.Count > 0)
+        {
+            result.RemoveAll(d => mounts.Contains(d.Name));
+            foreach (var m in mounts)
+            {
+                if (!showDots && m.StartsWith('.'))
+                {
+                    continue;
+                }
+                var child = target.VPath.Length == 0 ? m : target.VPath + "/" + m;
+                var r = vfs.ResolveNormalized(child, user);
+                if (r.Ok && (r.Path.Perms & (Perm.Read | Perm.Write | Perm.Get)) != 0)
+                {
+                    var ts = r.Path.FsPath is not null && Directory.Exists(r.Path.FsPath)
+                        ? new DateTimeOffset(Directory.GetLastWriteTimeUtc(r.Path.FsPath)).ToUnixTimeSeconds()
+                        : 0;
+                    result.Add(new DirEntry(m, true, 0, ts));
+                }
+            }
+        }
+        return result;
+    }
+}

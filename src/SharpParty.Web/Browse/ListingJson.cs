@@ -1,0 +1,145 @@
+using System.Text.Json;
+using SharpParty.Core.Vfs;
+using SharpParty.Web.Routing;
+
+namespace SharpParty.Web.Browse;
+
+/// <summary><c>?ls</c>: copyparty's listing JSON (reference §3.3), written straight into the response pipe.</summary>
+internal static class ListingJson
+{
+    public static async Task WriteAsync(RequestContext rc, List<DirEntry> entries)
+    {
+        var t = rc.Target;
+        var res = rc.Response;
+        res.StatusCode = 200;
+        res.ContentType = "application/json";
+        if (rc.IsHead)
+        {
+            return;
+        }
+        var canRead = t.Can(Perm.Read);
+        await using var w = new Utf8JsonWriter(res.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteStartArray("dirs");
+        var n = 0;
+        if (canRead)
+        {
+            foreach (var e in entries)
+            {
+                if (!e.IsDir)
+                {
+                    continue;
+                }
+                var href = UrlPath.Quote(e.Name) + "/";
+                w.WriteStartObject();
+                w.WriteString("lead", "<a href=\"" + href + "?zip=crc\" rel=\"nofollow\">zip</a>");
+                w.WriteString("href", href);
+                w.WriteNumber("sz", e.Size);
+                w.WriteString("ext", "---");
+                w.WriteNumber("ts", e.MTime);
+                w.WriteEndObject();
+                if (++n % 512 == 0)
+                {
+                    await w.FlushAsync(rc.Http.RequestAborted);
+                }
+            }
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("files");
+        if (canRead)
+        {
+            foreach (var e in entries)
+            {
+                if (e.IsDir)
+                {
+                    continue;
+                }
+                w.WriteStartObject();
+                w.WriteString("lead", "-");
+                w.WriteString("href", UrlPath.Quote(e.Name));
+                w.WriteNumber("sz", e.Size);
+                w.WriteString("ext", Extension(e.Name));
+                w.WriteNumber("ts", e.MTime);
+                w.WriteEndObject();
+                if (++n % 512 == 0)
+                {
+                    await w.FlushAsync(rc.Http.RequestAborted);
+                }
+            }
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("taglist");
+        w.WriteEndArray();
+        w.WriteString("srvinf", ServerInfo(rc, "</span> // <span>"));
+        w.WriteString("acct", rc.User);
+        w.WriteBoolean("idx", false);
+        w.WriteBoolean("itag", false);
+        w.WriteString("dsort", "href");
+        w.WriteString("dcrop", "y");
+        w.WriteString("dth3x", "n");
+        w.WriteString("u2ts", "c");
+        w.WriteNumber("lifetime", 0);
+        w.WriteBoolean("frand", false);
+        w.WriteString("unlist", "");
+        w.WriteStartArray("perms");
+        foreach (var p in PermLetters.ToLsNames(t.Perms))
+        {
+            w.WriteStringValue(p);
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("logues");
+        w.WriteStringValue("");
+        w.WriteStringValue("");
+        w.WriteEndArray();
+        w.WriteStartArray("readmes");
+        w.WriteStringValue("");
+        w.WriteStringValue("");
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(rc.Http.RequestAborted);
+    }
+
+    /// <summary>copyparty's <c>ext</c>: the extension up to 16 chars, "%" when there is none.</summary>
+    public static string Extension(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        if (dot <= 0 || dot == name.Length - 1)
+        {
+            return "%";
+        }
+        var ext = name[(dot + 1)..];
+        return ext.Length > 16 ? ext[..16] : ext;
+    }
+
+    /// <summary>"name // 239 GiB free of 251 GiB" for the volume's filesystem.</summary>
+    public static string ServerInfo(RequestContext rc, string sep)
+    {
+        var path = rc.Target.FsPath;
+        if (path is null)
+        {
+            return rc.Options.ServerName;
+        }
+        try
+        {
+            var d = new DriveInfo(path);
+            return $"{rc.Options.ServerName}{sep}{Human(d.AvailableFreeSpace)} free of {Human(d.TotalSize)}";
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return rc.Options.ServerName;
+        }
+    }
+
+    public static string Human(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double v = bytes;
+        var i = 0;
+        while (v >= 1024 && i < units.Length - 1)
+        {
+            v /= 1024;
+            i++;
+        }
+        return i == 0 ? $"{bytes} B" : v >= 100 ? $"{v:0} {units[i]}" : $"{v:0.#} {units[i]}";
+    }
+}

@@ -1,0 +1,32 @@
+namespace SharpParty.Web.Routing;
+
+/// <summary>Every HTTP operation, decided once from method + query + content type (house rule 2: one enum, one switch).</summary>
+internal enum HttpVerb
+{
+    Unknown,
+    /// <summary>GET/HEAD on a file.</summary>
+    GetFile,
+    /// <summary>GET/HEAD on a folder: HTML, or ANSI text for curl.</summary>
+    Listing,
+    /// <summary><c>?ls</c>: JSON (or <c>?ls=t</c> text, <c>?ls=v</c> ANSI).</summary>
+    ListJson,
+    /// <summary><c>?tree</c>: the navpane JSON.</summary>
+    Tree,
+    Put,
+    /// <summary>POST with <c>?raw</c> or a non-form body: like PUT.</summary>
+    PostRaw,
+    /// <summary>POST multipart/form-data: act=bput/mkdir/login/logout.</summary>
+    PostMultipart,
+    /// <summary>POST url-encoded <c>msg=</c>.</summary>
+    PostMsg,
+    Move,
+    Copy,
+    Delete,
+    /// <summary>POST <c>/?delete</c> with a JSON list of paths.</summary>
+    DeleteBatch,
+    Options,
+    Reload,
+    /// <summary>GET/POST with <c>?pw=</c> and nothing else to do but log in (cookie set by the auth step).</summary>
+    Static,
+    MethodNotAllowed,
+}

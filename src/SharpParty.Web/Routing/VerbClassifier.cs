@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http;
+
+namespace SharpParty.Web.Routing;
+
+/// <summary>Method + query keys + content type → <see cref="HttpVerb"/>. The only place that makes this decision.</summary>
+internal static class VerbClassifier
+{
+    public static HttpVerb Classify(RequestContext rc, bool isFolder)
+    {
+        var m = rc.Request.Method;
+        var q = rc.Query;
+        if (HttpMethods.IsGet(m) || HttpMethods.IsHead(m))
+        {
+            if (q.Has("reload"))
+            {
+                return HttpVerb.Reload;
+            }
+            if (q.Has("move") || q.Has("copy") || q.Has("delete"))
+            {
+                // as copyparty without --getmod: changes need POST, so a link or prefetch cannot delete anything
+                return HttpVerb.MethodNotAllowed;
+            }
+            if (q.Has("ls"))
+            {
+                return HttpVerb.ListJson;
+            }
+            if (q.Has("tree"))
+            {
+                return HttpVerb.Tree;
+            }
+            return isFolder ? HttpVerb.Listing : HttpVerb.GetFile;
+        }
+        if (HttpMethods.IsPut(m))
+        {
+            return HttpVerb.Put;
+        }
+        if (HttpMethods.IsDelete(m))
+        {
+            return HttpVerb.Delete;
+        }
+        if (HttpMethods.IsOptions(m))
+        {
+            return HttpVerb.Options;
+        }
+        if (!HttpMethods.IsPost(m))
+        {
+            return HttpVerb.MethodNotAllowed;
+        }
+        if (q.Has("move"))
+        {
+            return HttpVerb.Move;
+        }
+        if (q.Has("copy"))
+        {
+            return HttpVerb.Copy;
+        }
+        var ct = rc.Request.ContentType ?? "";
+        if (q.Has("delete"))
+        {
+            return ct.Contains("json", StringComparison.OrdinalIgnoreCase) || (rc.Request.ContentLength ?? 0) > 0
+                ? HttpVerb.DeleteBatch
+                : HttpVerb.Delete;
+        }
+        if (q.Has("raw"))
+        {
+            return HttpVerb.PostRaw;
+        }
+        if (ct.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpVerb.PostMultipart;
+        }
+        if (ct.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpVerb.PostMsg;
+        }
+        return HttpVerb.Unknown;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SharpParty.Core.Storage;
+using SharpParty.Core.Vfs;
+using SharpParty.Web.Routing;
+
+namespace SharpParty.Web.Upload;
+
+/// <summary>
+/// <c>PUT /dir/name</c> and <c>POST ?raw</c>: 201 with copyparty's reply (size, sha_b64, 56 hex of SHA-512, URL),
+/// or just the URL with <c>want=url</c>/<c>Accept: url</c>; <c>X-OC-MTime</c> from rclone sets the mtime.
+/// </summary>
+internal sealed partial class PutHandler(IpHasher ipHash, TimeProvider time, ILogger<PutHandler> log)
+{
+    public async Task HandleAsync(RequestContext rc)
+    {
+        var t = rc.Target;
+        if (t.IsVirtual || !t.Can(Perm.Write))
+        {
+            await Reply.Forbidden(rc, $"you don't have write-access in \"/{t.VPath}\"");
+            return;
+        }
+        string folder;
+        string name;
+        var isFolderUrl = rc.RawPath.EndsWith('/') || (t.FsPath is not null && Directory.Exists(t.FsPath));
+        if (isFolderUrl)
+        {
+            folder = t.FsPath!;
+            name = UploadNames.ForNamelessPut(time.GetUtcNow(), ipHash.For(rc.Ip));
+        }
+        else
+        {
+            folder = Path.GetDirectoryName(t.FsPath!)!;
+            name = Path.GetFileName(t.FsPath!);
+            if (t.Rel.Length == 0)
+            {
+                await Reply.Error(rc, 400, "cannot PUT to the volume root itself");
+                return;
+            }
+        }
+        try
+        {
+            // as copyparty (and nginx's create_full_put_path): missing parent folders are created
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Reply.Error(rc, UploadSink.IsDiskFull(e) ? 507 : 409, "cannot create the folder for this upload");
+            return;
+        }
+        var (file, err) = await UploadSink.ReceiveAsync(rc.Request.Body, folder, rc.Http.RequestAborted);
+        if (file is null)
+        {
+            await ReplyReceiveError(rc, err);
+            return;
+        }
+        var final = UploadPlacement.Place(rc, file, folder, name, overwrite: false, ipHash, time);
+        if (final is null)
+        {
+            await Reply.Error(rc, 409, "could not place the upload (the target is a folder, or the folder vanished)");
+            return;
+        }
+        var finalPath = Path.Combine(folder, final);
+        var ocMtime = rc.Request.Headers["X-OC-MTime"].ToString();
+        var vdir = isFolderUrl ? t.VPath : ParentOf(t.VPath);
+        var url = rc.Origin + "/" + UrlPath.Quote(vdir.Length == 0 ? final : vdir + "/" + final);
+        LogUpload(log, rc.User, file.Size, "/" + (vdir.Length == 0 ? final : vdir + "/" + final));
+        rc.Response.Headers.Location = url;
+        if (ocMtime.Length > 0 && double.TryParse(ocMtime, NumberStyles.Float, CultureInfo.InvariantCulture, out var mt) && mt is > 0 and < 1e11)
+        {
+            File.SetLastWriteTimeUtc(finalPath, DateTime.UnixEpoch.AddSeconds(mt));
+            rc.Response.Headers["X-OC-MTime"] = "accepted";
+            rc.Response.StatusCode = 201;
+            rc.Response.ContentLength = 0;
+            return;
+        }
+        if (WantsUrl(rc))
+        {
+            await Reply.Text(rc, 201, url + "\n", "text/html; charset=utf-8");
+            return;
+        }
+        await Reply.Text(rc, 201, $"{file.Size}\n{ShaB64(file.Sha512)}\n{Convert.ToHexStringLower(file.Sha512)[..56]}\n{url}\n", "text/html; charset=utf-8");
+    }
+
+    internal static bool WantsUrl(RequestContext rc) =>
+        rc.Query.Get("want") == "url" || rc.Request.Headers.Accept.ToString().Contains("url", StringComparison.Ordinal);
+
+    /// <summary>copyparty's sha_b64: base64url of the first 33 bytes of SHA-512 (44 chars, no padding).</summary>
+    internal static string ShaB64(byte[] sha512) =>
+        Convert.ToBase64String(sha512, 0, 33).Replace('+', '-').Replace('/', '_');
+
+    internal static Task ReplyReceiveError(RequestContext rc, ReceiveError err) => err switch
+    {
+        ReceiveError.DiskFull => Reply.Error(rc, 507, "upload failed: the server's disk is full; nothing was kept"),
+        ReceiveError.CannotWrite => Reply.Error(rc, 403, "the server cannot write to this folder"),
+        _ => Reply.Error(rc, 400, "upload truncated: the body ended early; nothing was kept"),
+    };
+
+    internal static string ParentOf(string vpath)
+    {
+        var i = vpath.LastIndexOf('/');
+        return i < 0 ? "" : vpath[..i];
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "upload by {User}: {Size} bytes -> {VPath}")]
+    private static partial void LogUpload(ILogger logger, string user, long size, string vpath);
+
+}

@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Win32.SafeHandles;
+using SharpParty.Core.Storage;
+
+namespace SharpParty.Web.Upload;
+
+internal enum ReceiveError
+{
+    None,
+    /// <summary>The client went away or the body ended early.</summary>
+    Truncated,
+    DiskFull,
+    /// <summary>The folder is gone or not writable.</summary>
+    CannotWrite,
+}
+
+/// <summary>A finished body in its temp file, with its SHA-512.</summary>
+internal sealed record ReceivedFile(string TempPath, long Size, byte[] Sha512);
+
+/// <summary>
+/// Streams a request body (or a multipart section) into a hidden temp file next to its target while hashing it with
+/// SHA-512. Reading the next 1 MiB from the socket overlaps hashing and writing the previous one, so one upload keeps
+/// both cores busy. Buffers are pooled (house rule 4). On any failure the temp file is removed.
+/// </summary>
+internal static class UploadSink
+{
+    /// <summary>Size of each pooled buffer; 1 MiB as copyparty's and nginx's big-body paths.</summary>
+    private const int BufferSize = 1 << 20;
+
+    public static async Task<(ReceivedFile? File, ReceiveError Error)> ReceiveAsync(Stream body, string folder, CancellationToken ct)
+    {
+        var temp = Path.Combine(folder, TempNames.New());
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, IsDiskFull(e) ? ReceiveError.DiskFull : ReceiveError.CannotWrite);
+        }
+        var bufA = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var bufB = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        long offset = 0;
+        Task pending = Task.CompletedTask;
+        var error = ReceiveError.None;
+        try
+        {
+            var cur = bufA;
+            while (true)
+            {
+                var n = await FillAsync(body, cur, ct);
+                await pending;
+                if (n == 0)
+                {
+                    break;
+                }
+                var data = cur;
+                var at = offset;
+                var len = n;
+                pending = Task.Run(() =>
+                {
+                    sha.AppendData(data, 0, len);
+                    RandomAccess.Write(handle, new ReadOnlySpan<byte>(data, 0, len), at);
+                }, CancellationToken.None);
+                offset += n;
+                cur = ReferenceEquals(cur, bufA) ? bufB : bufA;
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException or ConnectionResetException)
+        {
+            error = IsDiskFull(e) ? ReceiveError.DiskFull : ReceiveError.Truncated;
+            try
+            {
+                await pending;
+            }
+            catch (IOException e2)
+            {
+                error = IsDiskFull(e2) ? ReceiveError.DiskFull : error;
+            }
+        }
+        finally
+        {
+            handle.Dispose();
+            ArrayPool<byte>.Shared.Return(bufA);
+            ArrayPool<byte>.Shared.Return(bufB);
+        }
+        if (error != ReceiveError.None)
+        {
+            TryDelete(temp);
+            return (null, error);
+        }
+        return (new ReceivedFile(temp, offset, sha.GetHashAndReset()), ReceiveError.None);
+    }
+
+    /// <summary>Reads until the buffer is full or the body ends; returns the byte count.</summary>
+    private static async Task<int> FillAsync(Stream body, byte[] buf, CancellationToken ct)
+    {
+        var n = 0;
+        while (n < BufferSize)
+        {
+            var r = await body.ReadAsync(buf.AsMemory(n, BufferSize - n), ct);
+            if (r == 0)
+            {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    /// <summary>ENOSPC (28) or EDQUOT (122), as .NET reports them on Linux.</summary>
+    public static bool IsDiskFull(Exception e) =>
+        e is IOException io && (io.HResult is 28 or 122 or 112 or 0x70 || (io.HResult & 0xFFFF) is 28 or 112 ||
+            io.Message.Contains("No space left", StringComparison.Ordinal) || io.Message.Contains("quota", StringComparison.OrdinalIgnoreCase));
+
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // best effort: a leftover temp file is hidden and never served
+        }
+    }
+}
