@@ -5,27 +5,65 @@ namespace SharpParty.Web.Download;
 /// <summary>Content-Type by extension (lowercase, no dot). Text types get charset=utf-8, as copyparty.</summary>
 internal static class MimeTypes
 {
-    private static readonly FrozenDictionary<string, string> Map = new Dictionary<string, string>
-    {
-        ["html"] = "text/html; charset=utf-8", ["htm"] = "text/html; charset=utf-8",
-        ["css"] = "text/css; charset=utf-8", ["js"] = "text/javascript; charset=utf-8", ["mjs"] = "text/javascript; charset=utf-8",
-        ["json"] = "application/json", ["xml"] = "application/xml", ["txt"] = "text/plain; charset=utf-8",
-        ["md"] = "text/plain; charset=utf-8", ["log"] = "text/plain; charset=utf-8", ["csv"] = "text/csv; charset=utf-8",
-        ["conf"] = "text/plain; charset=utf-8", ["ini"] = "text/plain; charset=utf-8", ["py"] = "text/plain; charset=utf-8",
-        ["sh"] = "text/plain; charset=utf-8", ["c"] = "text/plain; charset=utf-8", ["h"] = "text/plain; charset=utf-8",
-        ["cs"] = "text/plain; charset=utf-8", ["rs"] = "text/plain; charset=utf-8", ["go"] = "text/plain; charset=utf-8",
-        ["yml"] = "text/plain; charset=utf-8", ["yaml"] = "text/plain; charset=utf-8", ["toml"] = "text/plain; charset=utf-8",
-        ["png"] = "image/png", ["jpg"] = "image/jpeg", ["jpeg"] = "image/jpeg", ["gif"] = "image/gif", ["webp"] = "image/webp",
-        ["avif"] = "image/avif", ["svg"] = "image/svg+xml", ["ico"] = "image/x-icon", ["bmp"] = "image/bmp", ["tif"] = "image/tiff",
-        ["tiff"] = "image/tiff", ["heic"] = "image/heic", ["jxl"] = "image/jxl",
-        ["mp3"] = "audio/mpeg", ["ogg"] = "audio/ogg", ["opus"] = "audio/ogg", ["flac"] = "audio/flac", ["wav"] = "audio/wav",
-        ["m4a"] = "audio/mp4", ["aac"] = "audio/aac", ["weba"] = "audio/webm",
-        ["mp4"] = "video/mp4", ["m4v"] = "video/mp4", ["webm"] = "video/webm", ["mkv"] = "video/x-matroska", ["mov"] = "video/quicktime",
-        ["avi"] = "video/x-msvideo", ["ts"] = "video/mp2t",
-        ["pdf"] = "application/pdf", ["zip"] = "application/zip", ["gz"] = "application/gzip", ["tar"] = "application/x-tar",
-        ["xz"] = "application/x-xz", ["zst"] = "application/zstd", ["7z"] = "application/x-7z-compressed",
-        ["wasm"] = "application/wasm", ["woff"] = "font/woff", ["woff2"] = "font/woff2", ["ttf"] = "font/ttf", ["otf"] = "font/otf",
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    private const string Text = "; charset=utf-8";
+
+    /// <summary>"type: ext ext ext" lines; text types get the charset appended.</summary>
+    private const string Table = """
+        text/html: html htm
+        text/css: css
+        text/javascript: js mjs
+        text/plain: txt md log conf ini py sh c h cs rs go yml yaml toml
+        text/csv: csv
+        application/json: json
+        application/xml: xml
+        image/png: png
+        image/jpeg: jpg jpeg
+        image/gif: gif
+        image/webp: webp
+        image/avif: avif
+        image/svg+xml: svg
+        image/x-icon: ico
+        image/bmp: bmp
+        image/tiff: tif tiff
+        image/heic: heic
+        image/jxl: jxl
+        audio/mpeg: mp3
+        audio/ogg: ogg opus
+        audio/flac: flac
+        audio/wav: wav
+        audio/mp4: m4a
+        audio/aac: aac
+        audio/webm: weba
+        video/mp4: mp4 m4v
+        video/webm: webm
+        video/x-matroska: mkv
+        video/quicktime: mov
+        video/x-msvideo: avi
+        video/mp2t: ts
+        application/pdf: pdf
+        application/zip: zip
+        application/gzip: gz
+        application/x-tar: tar
+        application/x-xz: xz
+        application/zstd: zst
+        application/x-7z-compressed: 7z
+        application/wasm: wasm
+        font/woff: woff
+        font/woff2: woff2
+        font/ttf: ttf
+        font/otf: otf
+        """;
+
+    private static readonly FrozenDictionary<string, string> Map = Table
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .SelectMany(line =>
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var type = line[..colon];
+            var full = type.StartsWith("text/", StringComparison.Ordinal) ? type + Text : type;
+            return line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ext => KeyValuePair.Create(ext, full));
+        })
+        .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public const string Default = "application/octet-stream";
 
