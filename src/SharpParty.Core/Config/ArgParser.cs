@@ -84,9 +84,10 @@ internal static class ArgParser
                 return false;
             }
             var canon = OptionCatalog.Canon(name);
-            if (!parsed.Unsupported.Contains(canon))
+            if (!parsed.Unsupported.Any(u => OptionCatalog.Canon(u) == canon))
             {
-                parsed.Unsupported.Add(canon);
+                // keep copyparty's spelling for the warning (-e2dsa, --no-robots)
+                parsed.Unsupported.Add(OptionCatalog.CopypartySpelling(canon));
             }
             return true;
         }

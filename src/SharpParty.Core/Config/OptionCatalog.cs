@@ -59,6 +59,12 @@ internal static class OptionCatalog
 
     private static readonly Dictionary<string, bool> CopypartyByKey = BuildCopyparty();
 
+    private static readonly Dictionary<string, string> CopypartySpellings = CopypartyFlags.All
+        .GroupBy(f => Canon(f.Name)).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+
+    /// <summary>copyparty's own spelling of an option: "-e2dsa", "--no-robots".</summary>
+    public static string CopypartySpelling(string canon) => CopypartySpellings.GetValueOrDefault(canon) ?? "--" + canon;
+
     private static Dictionary<string, bool> BuildCopyparty()
     {
         var d = new Dictionary<string, bool>(StringComparer.Ordinal);

@@ -58,7 +58,7 @@ internal static class OptionsBuilder
         }
         volumes.InsertRange(0, cliVolumes);
 
-        var warnings = parsed.Unsupported.Select(u => $"option --{u} is not supported by SharpParty yet; ignored").ToList();
+        var warnings = parsed.Unsupported.Select(u => $"option {u} is not supported by SharpParty yet; ignored").ToList();
 
         if (!TryParseAccounts(accounts, out var accts, out error) || !TryParseGroups(groups, accts, out var grps, out error))
         {

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using SharpParty.Web.Tests.Infra;
+
+namespace SharpParty.Web.Tests;
+
+/// <summary>The executable itself: exit codes, warnings, help, and the config reload paths.</summary>
+public class CliTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(string cwd, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "sharpparty.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (p.ExitCode, await o, await e);
+    }
+
+    private static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "sp-cli-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    [Theory]
+    [InlineData("--definitely-not-an-option", "unknown option '--definitely-not-an-option'")]
+    [InlineData("-v", "needs a value")]
+    [InlineData("-v nocolon", "at least one colon")]
+    [InlineData("-v .:x:rq", "unknown permission 'q'")]
+    [InlineData("-v missing-folder:x:r", "does not exist")]
+    [InlineData("-a nopass", "expected USER:PASS")]
+    [InlineData("-p 99999", "bad port")]
+    [InlineData("-i not-an-ip", "not an IP address")]
+    [InlineData("--ban-pw 1,2", "bad ban rule")]
+    [InlineData("stray", "unexpected argument")]
+    public async Task Bad_command_lines_exit_2_with_one_line(string args, string fragment)
+    {
+        var dir = TempDir();
+        var (code, _, err) = await RunAsync(dir, args.Split(' '));
+        Assert.Equal(2, code);
+        var lines = err.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.Contains(fragment, lines[0], StringComparison.Ordinal);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Unsupported_copyparty_flags_warn_once_and_start()
+    {
+        var dir = TempDir();
+        var (code, _, err) = await RunAsync(dir, "-e2dsa", "--no-robots", "--th-size", "320x256", "-e2dsa", "--exit", "cfg");
+        Assert.Equal(0, code);
+        Assert.Single(err.Split('\n'), l => l.Contains("-e2dsa", StringComparison.Ordinal));
+        Assert.Contains("--no-robots", err, StringComparison.Ordinal);
+        Assert.Contains("--th-size", err, StringComparison.Ordinal);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_with_defaults()
+    {
+        var (code, output, _) = await RunAsync(Path.GetTempPath(), "-h");
+        Assert.Equal(0, code);
+        foreach (var opt in new[] { "-v SRC:DST:PERMS", "-a USER:PASS", "--grp", "-ed", "--hist", "-lo", "--ban-pw N,W,B", "(default: 9,60,1440)", "(default: 3923)", "(default: 43200)", "--vague-403" })
+        {
+            Assert.Contains(opt, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Reload_by_admin_swaps_volumes_and_a_bad_config_keeps_the_old()
+    {
+        // the reload re-reads the config files; start with one volume, then add a second in the file
+        var conf = Path.Combine(Path.GetTempPath(), "sp-reload-" + Guid.NewGuid().ToString("N")[..8] + ".conf");
+        await using var s = await TestServer.StartAsync(["-a", "ed:wark", "-v", "srv::r:A,ed", "-c", conf], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "srv"));
+            Directory.CreateDirectory(Path.Combine(root, "two"));
+            File.WriteAllText(Path.Combine(root, "two", "t.txt"), "two");
+            File.WriteAllText(conf, "[global]\n  q\n");
+        });
+        var (st, _) = await s.Client.SendText(HttpMethod.Get, "/two/t.txt");
+        Assert.Equal(HttpStatusCode.NotFound, st);
+        File.WriteAllText(conf, $"[/two]\n  {Path.Combine(s.Root, "two")}\n  accs:\n    r: *\n");
+        (st, _) = await s.Client.SendText(HttpMethod.Get, "/?reload=cfg");
+        Assert.Equal(HttpStatusCode.Forbidden, st);
+        (st, var body) = await s.Client.SendText(HttpMethod.Get, "/?reload=cfg&pw=wark");
+        Assert.Equal(HttpStatusCode.OK, st);
+        Assert.Contains("config reloaded", body, StringComparison.Ordinal);
+        (st, body) = await s.Client.SendText(HttpMethod.Get, "/two/t.txt");
+        Assert.Equal(HttpStatusCode.OK, st);
+        Assert.Equal("two", body);
+        File.WriteAllText(conf, "[/two]\n  /does/not/exist\n  accs:\n    r: *\n");
+        (st, body) = await s.Client.SendText(HttpMethod.Get, "/?reload=cfg&pw=wark");
+        Assert.Equal(HttpStatusCode.BadRequest, st);
+        Assert.Contains("still running the previous config", body, StringComparison.Ordinal);
+        (st, _) = await s.Client.SendText(HttpMethod.Get, "/two/t.txt");
+        Assert.Equal(HttpStatusCode.OK, st);
+        File.Delete(conf);
+    }
+}
