@@ -78,6 +78,10 @@ internal static class UrlPath
         vpath = "";
         error = "";
         var span = decoded.AsSpan();
+        if (TryFastPath(span, out vpath))
+        {
+            return true;
+        }
         var needsRebuild = span.Length > 0 && (span[0] == '/' || span[^1] == '/');
         var sb = new StringBuilder(decoded.Length);
         var segStart = -1;
@@ -111,6 +115,40 @@ internal static class UrlPath
             }
         }
         vpath = needsRebuild || sb.Length != decoded.Length ? sb.ToString() : decoded;
+        return true;
+    }
+
+    private static readonly SearchValues<char> PlainPathChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.~!*(),@:+=$&' ");
+
+    /// <summary>
+    /// The common case: printable ASCII, no empty, "." or ".." segments, no backslash. Costs one vectorised scan and at
+    /// most one substring instead of a rebuild; anything else takes the careful path.
+    /// </summary>
+    private static bool TryFastPath(ReadOnlySpan<char> span, out string vpath)
+    {
+        vpath = "";
+        if (span.ContainsAnyExcept(PlainPathChars))
+        {
+            return false;
+        }
+        var trimmed = span.Trim('/');
+        if (trimmed.Length == 0)
+        {
+            return span.Length <= 1;
+        }
+        if (trimmed.Contains("//", StringComparison.Ordinal) || trimmed[0] == '.' || trimmed.Contains("/.", StringComparison.Ordinal))
+        {
+            return false; // possibly "." / ".." segments or dotfiles: checked segment by segment below
+        }
+        foreach (var r in trimmed.Split('/'))
+        {
+            if (trimmed[r].Length > 255)
+            {
+                return false;
+            }
+        }
+        vpath = trimmed.ToString();
         return true;
     }
 

@@ -25,6 +25,11 @@ internal sealed partial class Authenticator(TimeProvider time, ILogger<Authentic
 
     public Identity Identify(HttpContext http, Query query, ServerOptions options)
     {
+        var h = http.Request.Headers;
+        if (query.Count == 0 && h.Authorization.Count == 0 && h.Cookie.Count == 0 && !h.ContainsKey("PW"))
+        {
+            return new Identity(Core.Vfs.Identity.Anonymous, null, false); // no credentials at all: the common case, no work
+        }
         var byPw = _byPassword.GetValue(options, static o => o.Accounts.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal));
         var bad = false;
         foreach (var candidate in Candidates(http, query))

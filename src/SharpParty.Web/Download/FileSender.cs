@@ -17,12 +17,20 @@ internal static class FileSender
     /// <summary>Read size per pipe write; 1 MiB was at the top of the measured curve (architecture.md rule 5).</summary>
     private const int ChunkSize = 1 << 20;
 
-    public static async Task SendAsync(RequestContext rc, string fsPath, string name)
+    /// <summary>Reads up to this size are done inline (measured: 4 KiB GETs +x% req/s); bigger ones are offloaded.</summary>
+    private const int SyncReadMax = 64 * 1024;
+
+    /// <summary>Sends a file whose stat (size, mtime) the caller already has: no second stat on the hot path.</summary>
+    public static async Task SendAsync(RequestContext rc, FileInfo info)
     {
         SafeFileHandle handle;
+        long length;
+        DateTimeOffset mtime;
         try
         {
-            handle = File.OpenHandle(fsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            length = info.Length;
+            mtime = info.LastWriteTimeUtc;
+            handle = File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -34,21 +42,14 @@ internal static class FileSender
             await Reply.Error(rc, 403, "the server may not read this file");
             return;
         }
+        catch (IOException)
+        {
+            await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
+            return;
+        }
         using (handle)
         {
-            long length;
-            DateTimeOffset mtime;
-            try
-            {
-                length = RandomAccess.GetLength(handle);
-                mtime = File.GetLastWriteTimeUtc(handle);
-            }
-            catch (IOException)
-            {
-                await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
-                return;
-            }
-            await SendOpenAsync(rc, handle, length, mtime, name);
+            await SendOpenAsync(rc, handle, length, mtime, info.Name);
         }
     }
 
@@ -151,7 +152,8 @@ internal static class FileSender
         {
             var want = (int)Math.Min(count, ChunkSize);
             var mem = writer.GetMemory(want)[..want];
-            var n = await RandomAccess.ReadAsync(handle, mem, offset, ct);
+            // small reads come from the page cache in microseconds: a thread-pool hop would cost more than the read
+            var n = want <= SyncReadMax ? RandomAccess.Read(handle, mem.Span, offset) : await RandomAccess.ReadAsync(handle, mem, offset, ct);
             if (n <= 0)
             {
                 // the file shrank under us: abort rather than send a body shorter than Content-Length

@@ -106,7 +106,10 @@ internal sealed partial class RequestHandler(
     private async Task DispatchAsync(RequestContext rc)
     {
         var t = rc.Target;
-        var isFolder = t.IsVirtual || (t.FsPath is not null && Directory.Exists(t.FsPath));
+        // one stat for the whole request: whether it is a folder, and for files their size and mtime
+        var info = t.FsPath is null ? null : new FileInfo(t.FsPath);
+        var attrs = info is null ? FileAttributes.Directory : info.Attributes;
+        var isFolder = (int)attrs != -1 && (attrs & FileAttributes.Directory) != 0;
         var verb = VerbClassifier.Classify(rc, isFolder);
         // dotfiles: hidden from anyone without the '.' permission, for reading and listing alike
         if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
@@ -118,7 +121,7 @@ internal sealed partial class RequestHandler(
         switch (verb)
         {
             case HttpVerb.GetFile:
-                await GetFileAsync(rc);
+                await GetFileAsync(rc, (int)attrs == -1 ? null : info);
                 return;
             case HttpVerb.Listing:
                 await ListingAsync(rc, rc.Query.Get("ls"));
@@ -174,7 +177,7 @@ internal sealed partial class RequestHandler(
 
     private static bool CanList(VfsPath t) => t.IsVirtual ? t.Can(Perm.Read) : (t.Perms & (Perm.Read | Perm.Write)) != 0;
 
-    private static async Task GetFileAsync(RequestContext rc)
+    private static async Task GetFileAsync(RequestContext rc, FileInfo? info)
     {
         var t = rc.Target;
         if ((t.Perms & (Perm.Read | Perm.Get)) == 0)
@@ -182,12 +185,12 @@ internal sealed partial class RequestHandler(
             await Reply.Forbidden(rc, "you don't have read-access here");
             return;
         }
-        if (t.FsPath is null || !File.Exists(t.FsPath))
+        if (info is null)
         {
             await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
             return;
         }
-        await FileSender.SendAsync(rc, t.FsPath, Path.GetFileName(t.FsPath));
+        await FileSender.SendAsync(rc, info);
     }
 
     /// <summary>Folder requests: <paramref name="format"/> "j" JSON, "t" text, "v" ANSI, null = HTML (ANSI for curl).</summary>
@@ -203,7 +206,7 @@ internal sealed partial class RequestHandler(
         {
             if (format is null && (t.Perms & Perm.Html) != 0 && t.FsPath is not null && File.Exists(Path.Combine(t.FsPath, "index.html")))
             {
-                await FileSender.SendAsync(rc, Path.Combine(t.FsPath, "index.html"), "index.html");
+                await FileSender.SendAsync(rc, new FileInfo(Path.Combine(t.FsPath, "index.html")));
                 return;
             }
             await Reply.Forbidden(rc, "you don't have read-access here");
