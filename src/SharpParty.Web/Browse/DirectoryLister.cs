@@ -26,28 +26,41 @@ internal static class DirectoryLister
                 RecurseSubdirectories = false,
                 ReturnSpecialDirectories = false,
             };
-            var links = new List<string>();
-            var e = new FileSystemEnumerable<DirEntry>(target.FsPath, (ref FileSystemEntry x) =>
-            {
-                var name = x.FileName.ToString();
-                var isLink = (x.Attributes & FileAttributes.ReparsePoint) != 0;
-                if (isLink)
-                {
-                    links.Add(name);
-                    return default;
-                }
-                return new DirEntry(name, x.IsDirectory, x.IsDirectory ? 0 : x.Length, x.LastWriteTimeUtc.ToUnixTimeSeconds());
-            }, opts)
+            // names first (getdents only), then one statx per name, spread over the cores
+            var names = new List<string>();
+            var e = new FileSystemEnumerable<string>(target.FsPath, (ref FileSystemEntry x) => x.FileName.ToString(), opts)
             {
                 ShouldIncludePredicate = (ref FileSystemEntry x) =>
                     (showDots || x.FileName[0] != '.') && !TempNames.IsTemp(x.FileName),
             };
-            foreach (var d in e)
+            names.AddRange(e);
+            var stats = new StatInfo[names.Count];
+            if (!FastStat.StatAll(target.FsPath, names, stats))
             {
-                if (d.Name is not null)
+                for (var i = 0; i < names.Count; i++)
                 {
-                    result.Add(d);
+                    var fi = new FileInfo(Path.Join(target.FsPath, names[i]));
+                    var a = fi.Attributes;
+                    stats[i] = (int)a == -1 ? default : new StatInfo(true, (a & FileAttributes.Directory) != 0,
+                        fi.LinkTarget is not null, (a & FileAttributes.Directory) != 0 ? 0 : fi.Length,
+                        new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds());
                 }
+            }
+            var links = new List<string>();
+            result.Capacity = names.Count + mounts.Count;
+            for (var i = 0; i < names.Count; i++)
+            {
+                var st = stats[i];
+                if (!st.Ok)
+                {
+                    continue; // vanished between readdir and stat
+                }
+                if (st.IsLink)
+                {
+                    links.Add(names[i]);
+                    continue;
+                }
+                result.Add(new DirEntry(names[i], st.IsDir, st.IsDir ? 0 : st.Size, st.MTime));
             }
             foreach (var name in links)
             {

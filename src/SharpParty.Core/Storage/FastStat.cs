@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace SharpParty.Core.Storage;
+
+internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long Size, long MTime);
+
+/// <summary>
+/// statx(2) relative to an open folder: one syscall per entry, no path building, and a portable struct layout (unlike
+/// struct stat). Listing a folder is dominated by one stat per entry (measured: 25 ms of a 44 ms 10,000-file listing),
+/// so <see cref="StatAll"/> spreads them over the cores.
+/// </summary>
+internal static unsafe partial class FastStat
+{
+    private const int O_RDONLY_DIRECTORY = 0x10000; // O_RDONLY | O_DIRECTORY (same value on x86-64 and arm64)
+    private const int O_CLOEXEC = 0x80000;
+    private const int AT_SYMLINK_NOFOLLOW = 0x100;
+    private const uint STATX_BASIC = 0x7ff;
+    private const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+
+    private static bool _unavailable;
+
+    /// <summary>lstat of every name in <paramref name="folder"/>; false if statx is not available (then use FileInfo).</summary>
+    public static bool StatAll(string folder, IReadOnlyList<string> names, StatInfo[] results)
+    {
+        if (_unavailable || !OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        var fd = Native.open(folder, O_RDONLY_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+        {
+            return false;
+        }
+        try
+        {
+            var workers = names.Count < 256 ? 1 : Math.Min(Environment.ProcessorCount, 4);
+            var ok = true;
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                Span<byte> buf = stackalloc byte[256];
+                for (var i = w; i < names.Count; i += workers)
+                {
+                    results[i] = StatAt(fd, names[i], buf, ref ok);
+                }
+            });
+            return ok;
+        }
+        finally
+        {
+            _ = Native.close(fd);
+        }
+    }
+
+    private static StatInfo StatAt(int dirfd, string name, Span<byte> buf, ref bool ok)
+    {
+        int rc;
+        fixed (byte* b = buf)
+        {
+            rc = Native.statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC, b);
+        }
+        if (rc != 0)
+        {
+            if (Marshal.GetLastPInvokeError() == 38) // ENOSYS: a kernel older than 4.11
+            {
+                _unavailable = true;
+                ok = false;
+            }
+            return default;
+        }
+        // struct statx: stx_mode u16 @28, stx_size u64 @40, stx_mtime.tv_sec i64 @112
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(buf[28..]);
+        var size = BinaryPrimitives.ReadInt64LittleEndian(buf[40..]);
+        var mtime = BinaryPrimitives.ReadInt64LittleEndian(buf[112..]);
+        var type = mode & S_IFMT;
+        return new StatInfo(true, type == S_IFDIR, type == S_IFLNK, size, mtime);
+    }
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "close")]
+        internal static partial int close(int fd);
+
+        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int statx(int dirfd, string path, int flags, uint mask, byte* buf);
+    }
+}
