@@ -12,11 +12,11 @@ internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long 
 /// </summary>
 internal static unsafe partial class FastStat
 {
-    private const int O_RDONLY_DIRECTORY = 0x10000; // O_RDONLY | O_DIRECTORY (same value on x86-64 and arm64)
-    private const int O_CLOEXEC = 0x80000;
-    private const int AT_SYMLINK_NOFOLLOW = 0x100;
-    private const uint STATX_BASIC = 0x7ff;
-    private const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+    private const int OReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY (same value on x86-64 and arm64)
+    private const int OCloseOnExec = 0x80000;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int SIfmt = 0xF000, SIfdir = 0x4000, SIflnk = 0xA000;
 
     private static bool _unavailable;
 
@@ -27,7 +27,7 @@ internal static unsafe partial class FastStat
         {
             return false;
         }
-        var fd = Native.open(folder, O_RDONLY_DIRECTORY | O_CLOEXEC);
+        var fd = Native.open(folder, OReadOnlyDirectory | OCloseOnExec);
         if (fd < 0)
         {
             return false;
@@ -57,7 +57,7 @@ internal static unsafe partial class FastStat
         int rc;
         fixed (byte* b = buf)
         {
-            rc = Native.statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC, b);
+            rc = Native.statx(dirfd, name, AtSymlinkNoFollow, StatxBasicStats, b);
         }
         if (rc != 0)
         {
@@ -72,8 +72,8 @@ internal static unsafe partial class FastStat
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(buf[28..]);
         var size = BinaryPrimitives.ReadInt64LittleEndian(buf[40..]);
         var mtime = BinaryPrimitives.ReadInt64LittleEndian(buf[112..]);
-        var type = mode & S_IFMT;
-        return new StatInfo(true, type == S_IFDIR, type == S_IFLNK, size, mtime);
+        var type = mode & SIfmt;
+        return new StatInfo(true, type == SIfdir, type == SIflnk, size, mtime);
     }
 
     private static partial class Native

@@ -14,13 +14,13 @@ internal enum PlaceResult
 
 /// <summary>
 /// Moves a finished temp file to its final name in one atomic step, never replacing an existing file unless told to:
-/// link(2) + unlink(2) fails with EEXIST instead of racing a check against a rename.
+/// link(2) + unlink(2) fails with Eexist instead of racing a check against a rename.
 /// </summary>
 internal static partial class FilePlacer
 {
-    private const int EEXIST = 17;
-    private const int EISDIR = 21;
-    private const int ENOENT = 2;
+    private const int Eexist = 17;
+    private const int Eisdir = 21;
+    private const int Enoent = 2;
 
     public static PlaceResult Place(string tempPath, string finalPath, bool overwrite)
     {
@@ -48,9 +48,9 @@ internal static partial class FilePlacer
         var errno = Marshal.GetLastPInvokeError();
         switch (errno)
         {
-            case EEXIST:
+            case Eexist:
                 return PlaceResult.Exists;
-            case EISDIR or ENOENT:
+            case Eisdir or Enoent:
                 return PlaceResult.Conflict;
         }
         // filesystems without hard links (FAT, some FUSE): check then rename, the best they allow
