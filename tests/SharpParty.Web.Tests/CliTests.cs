@@ -115,4 +115,81 @@ public class CliTests
         Assert.Equal(HttpStatusCode.OK, st);
         File.Delete(conf);
     }
+
+    [Fact]
+    public async Task Sigusr1_reloads_the_config_of_a_running_executable()
+    {
+        var dir = TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "a"));
+        Directory.CreateDirectory(Path.Combine(dir, "b"));
+        File.WriteAllText(Path.Combine(dir, "b", "x.txt"), "bee");
+        var conf = Path.Combine(dir, "v.conf");
+        File.WriteAllText(conf, "[/]\n  a\n  accs:\n    r: *\n");
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "sharpparty.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        foreach (var a in new[] { dll, "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", conf })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var output = new System.Text.StringBuilder();
+        p.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        p.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            Assert.True(await PollAsync(async () => (await TryGet(http, "/")) == HttpStatusCode.OK), "server did not come up");
+            Assert.Equal(HttpStatusCode.NotFound, await TryGet(http, "/b/x.txt"));
+            File.WriteAllText(conf, "[/]\n  a\n  accs:\n    r: *\n[/b]\n  b\n  accs:\n    r: *\n");
+            using (var kill = Process.Start("kill", ["-USR1", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            Assert.True(await PollAsync(async () => (await TryGet(http, "/b/x.txt")) == HttpStatusCode.OK), "reload did not add /b");
+            lock (output)
+            {
+                Assert.Contains("config reloaded", output.ToString(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static async Task<HttpStatusCode?> TryGet(HttpClient http, string url)
+    {
+        try
+        {
+            using var r = await http.GetAsync(url);
+            return r.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> cond)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await cond())
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
 }
