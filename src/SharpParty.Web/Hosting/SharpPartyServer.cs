@@ -50,6 +50,8 @@ internal static class SharpPartyServer
             // a slow uploader must still send something: 1 byte/s over 120 s (copyparty's --s-tbody 128 is a pure idle timeout)
             k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(1, TimeSpan.FromSeconds(120));
             k.Limits.MaxRequestLineSize = 16 * 1024;
+            // read ahead up to 4 MiB of a body while the previous MiB is hashed (Kestrel's default is 1 MiB)
+            k.Limits.MaxRequestBufferSize = 4 << 20;
             k.AllowSynchronousIO = false;
             foreach (var addr in options.Addresses)
             {

@@ -30,6 +30,9 @@ internal static class UploadSink
     /// <summary>Size of each pooled buffer; 1 MiB as copyparty's and nginx's big-body paths.</summary>
     private const int BufferSize = 1 << 20;
 
+    /// <summary>Buffers in flight: the socket keeps filling while up to three earlier MiB are hashed and written.</summary>
+    private const int Buffers = 4;
+
     public static async Task<(ReceivedFile? File, ReceiveError Error)> ReceiveAsync(Stream body, string folder, CancellationToken ct)
     {
         var temp = Path.Combine(folder, TempNames.New());
@@ -42,41 +45,50 @@ internal static class UploadSink
         {
             return (null, IsDiskFull(e) ? ReceiveError.DiskFull : ReceiveError.CannotWrite);
         }
-        var bufA = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var bufB = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var bufs = new byte[Buffers][];
+        for (var i = 0; i < Buffers; i++)
+        {
+            bufs[i] = ArrayPool<byte>.Shared.Rent(BufferSize);
+        }
+        var inFlight = new Task[Buffers];
+        Array.Fill(inFlight, Task.CompletedTask);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long offset = 0;
-        Task pending = Task.CompletedTask;
+        Task chain = Task.CompletedTask;
         var error = ReceiveError.None;
         try
         {
-            var cur = bufA;
-            while (true)
+            for (var slot = 0; ; slot = (slot + 1) % Buffers)
             {
+                // this buffer may still be hashed or written from Buffers rounds ago
+                await inFlight[slot];
+                var cur = bufs[slot];
                 var n = await FillAsync(body, cur, ct);
-                await pending;
                 if (n == 0)
                 {
                     break;
                 }
-                var data = cur;
                 var at = offset;
-                var len = n;
-                pending = Task.Run(() =>
+                var prev = chain;
+                // hashing must follow the byte order, so each step waits for the previous one; the socket keeps reading
+                chain = Task.Run(async () =>
                 {
-                    sha.AppendData(data, 0, len);
-                    RandomAccess.Write(handle, new ReadOnlySpan<byte>(data, 0, len), at);
+                    await prev;
+                    sha.AppendData(cur, 0, n);
                 }, CancellationToken.None);
+                // the write to the page cache needs no order and runs beside the hash
+                var write = Task.Run(() => RandomAccess.Write(handle, new ReadOnlySpan<byte>(cur, 0, n), at), CancellationToken.None);
+                inFlight[slot] = Task.WhenAll(chain, write);
                 offset += n;
-                cur = ReferenceEquals(cur, bufA) ? bufB : bufA;
             }
+            await Task.WhenAll(inFlight);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException or ConnectionResetException)
         {
             error = IsDiskFull(e) ? ReceiveError.DiskFull : ReceiveError.Truncated;
             try
             {
-                await pending;
+                await Task.WhenAll(inFlight);
             }
             catch (IOException e2)
             {
@@ -86,8 +98,10 @@ internal static class UploadSink
         finally
         {
             handle.Dispose();
-            ArrayPool<byte>.Shared.Return(bufA);
-            ArrayPool<byte>.Shared.Return(bufB);
+            foreach (var b in bufs)
+            {
+                ArrayPool<byte>.Shared.Return(b);
+            }
         }
         if (error != ReceiveError.None)
         {
