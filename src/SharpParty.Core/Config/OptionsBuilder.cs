@@ -103,6 +103,12 @@ internal static class OptionsBuilder
             error = "--http-only and --https-only exclude each other";
             return false;
         }
+        if (Has("https-only"))
+        {
+            // better to refuse than to serve plain HTTP to someone who asked for HTTPS only
+            error = "--https-only: this build serves plain HTTP only (TLS is not implemented yet)";
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
