@@ -35,7 +35,8 @@ internal static class SharpPartyServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = workingDir });
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logProvider ?? new LineLoggerProvider(LogLevel.Information, options.LogFile));
+        // -q: only warnings and errors, as copyparty
+        builder.Logging.AddProvider(logProvider ?? new LineLoggerProvider(options.Quiet ? LogLevel.Warning : LogLevel.Information, options.LogFile));
         // Kestrel's own chatter (connection resets and the like) stays at warning
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
