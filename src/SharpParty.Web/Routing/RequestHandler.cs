@@ -202,13 +202,14 @@ internal sealed partial class RequestHandler(
             await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
             return;
         }
+        // 'h': a folder URL gives its index.html (copyparty: "html" permission), also to users who may list it
+        if (format is null && (t.Perms & Perm.Html) != 0 && t.FsPath is not null && File.Exists(Path.Combine(t.FsPath, "index.html")))
+        {
+            await FileSender.SendAsync(rc, new FileInfo(Path.Combine(t.FsPath, "index.html")));
+            return;
+        }
         if (!CanList(t))
         {
-            if (format is null && (t.Perms & Perm.Html) != 0 && t.FsPath is not null && File.Exists(Path.Combine(t.FsPath, "index.html")))
-            {
-                await FileSender.SendAsync(rc, new FileInfo(Path.Combine(t.FsPath, "index.html")));
-                return;
-            }
             await Reply.Forbidden(rc, "you don't have read-access here");
             return;
         }
