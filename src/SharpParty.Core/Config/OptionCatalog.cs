@@ -46,6 +46,7 @@ internal static class OptionCatalog
         new("ah-salt", OptKind.Value, null, "SALT", "static salt for password hashes (default: random, persisted)"),
         new("ah-gen", OptKind.Value, null, "PW", "print the hash of PW for the config file and exit"),
         new("logout", OptKind.Value, "8086", "HOURS", "session lifetime (as copyparty)"),
+        new("ses-db", OptKind.Value, null, "PATH", "login sessions database (default: $XDG_CONFIG_HOME/sharpparty/sessions.db)"),
         new("no-mv", OptKind.Flag, null, "", "disable move/rename"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),

@@ -93,9 +93,9 @@ internal static class OptionsBuilder
             return false;
         }
         var ah = Last("ah-alg")!;
-        if (ah is not ("none" or "argon2"))
+        if (!IsValidHashAlg(ah))
         {
-            error = $"--ah-alg {ah}: supported are none and argon2";
+            error = $"--ah-alg {ah}: supported are none, argon2 and argon2,ITERATIONS,MiB,LANES";
             return false;
         }
         if (Has("http-only") && Has("https-only"))
@@ -143,6 +143,7 @@ internal static class OptionsBuilder
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,
+            SessionDb = Path.GetFullPath(Last("ses-db") ?? Path.Combine(StateDir.Path, "sessions.db"), workingDir),
             ServerName = Last("name") ?? Environment.MachineName,
             ExitWhen = Last("exit"),
             ConfigFiles = configFiles,
@@ -150,6 +151,17 @@ internal static class OptionsBuilder
             Args = args.ToArray(),
         };
         return true;
+    }
+
+    private static bool IsValidHashAlg(string ah)
+    {
+        if (ah is "none" or "argon2")
+        {
+            return true;
+        }
+        var p = ah.Split(',');
+        return p.Length is 4 or 5 && p[0] == "argon2" && p.Skip(1).All(x => int.TryParse(x, out var n) && n > 0)
+            && int.Parse(p[2], CultureInfo.InvariantCulture) <= 4096;
     }
 
     private static bool TryParseAccounts(List<string> items, out FrozenDictionary<string, string> accounts, out string error)

@@ -53,6 +53,7 @@ internal sealed class ServerOptions
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;
+    public required string SessionDb { get; init; }
     public string ServerName { get; init; } = "sharpparty";
     public string? ExitWhen { get; init; }
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,57 +14,62 @@ namespace SharpParty.Web.Auth;
 /// field, then the user field, as copyparty) or the <c>cppwd</c>/<c>cppws</c> cookie (a session id, or a plain password
 /// as copyparty also accepts). A wrong password counts towards <c>--ban-pw</c>. No password or session id is ever logged.
 /// </summary>
-internal sealed partial class Authenticator(TimeProvider time, ILogger<Authenticator> log)
+internal sealed partial class Authenticator(SessionStore sessions, PasswordHasher hasher, ILogger<Authenticator> log)
 {
-    private readonly ConcurrentDictionary<string, (string User, DateTimeOffset Expires)> _sessions = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<ServerOptions, Dictionary<string, string>> _byPassword = [];
 
-    public readonly record struct Identity(string User, string? Password, bool BadPassword);
+    /// <param name="FromSecret">The user was named by a password in <c>?pw=</c>/<c>PW:</c>/Basic auth (not a cookie).</param>
+    public readonly record struct Identity(string User, bool FromSecret, bool BadPassword);
+
+    /// <summary>Stored password (plain, or "+hash" with --ah-alg) → user, built once per config snapshot.</summary>
+    private Dictionary<string, string> AccountsByPassword(ServerOptions options) =>
+        _byPassword.GetValue(options, o => o.Accounts.ToDictionary(kv => hasher.Stored(kv.Value), kv => kv.Key, StringComparer.Ordinal));
 
     public Identity Identify(HttpContext http, Query query, ServerOptions options)
     {
         var h = http.Request.Headers;
         if (query.Count == 0 && h.Authorization.Count == 0 && h.Cookie.Count == 0 && !h.ContainsKey("PW"))
         {
-            return new Identity(Core.Vfs.Identity.Anonymous, null, false); // no credentials at all: the common case, no work
+            return new Identity(Core.Vfs.Identity.Anonymous, false, false); // no credentials at all: the common case, no work
         }
-        var byPw = _byPassword.GetValue(options, static o => o.Accounts.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal));
+        var byPw = AccountsByPassword(options);
         var bad = false;
-        foreach (var candidate in Candidates(http, query))
+        foreach (var (candidate, isCookie) in Candidates(http, query))
         {
             if (candidate.Length == 0)
             {
                 continue;
             }
-            if (byPw.TryGetValue(candidate, out var user))
+            // a cookie usually holds a session id: look that up first, it is cheap (a password may mean an argon2 run)
+            if (isCookie && sessions.Lookup(candidate) is { } su && options.Accounts.ContainsKey(su))
             {
-                return new Identity(user, candidate, false);
+                return new Identity(su, false, false);
             }
-            if (_sessions.TryGetValue(candidate, out var s))
+            if (byPw.TryGetValue(hasher.Hash(candidate), out var user))
             {
-                if (s.Expires > time.GetUtcNow() && options.Accounts.ContainsKey(s.User))
-                {
-                    return new Identity(s.User, null, false);
-                }
-                _sessions.TryRemove(candidate, out _);
+                return new Identity(user, !isCookie, false);
+            }
+            if (!isCookie && sessions.Lookup(candidate) is { } su2 && options.Accounts.ContainsKey(su2))
+            {
+                return new Identity(su2, false, false);
             }
             bad = true;
         }
-        return new Identity(Core.Vfs.Identity.Anonymous, null, bad);
+        return new Identity(Core.Vfs.Identity.Anonymous, false, bad);
     }
 
-    private static IEnumerable<string> Candidates(HttpContext http, Query query)
+    private static IEnumerable<(string Value, bool IsCookie)> Candidates(HttpContext http, Query query)
     {
         var pw = query.Get("pw");
         if (pw is not null)
         {
-            yield return pw;
+            yield return (pw, false);
             yield break;
         }
         var hdr = http.Request.Headers["PW"].ToString();
         if (hdr.Length > 0)
         {
-            yield return hdr;
+            yield return (hdr, false);
             yield break;
         }
         var authz = http.Request.Headers.Authorization.ToString();
@@ -85,27 +88,27 @@ internal sealed partial class Authenticator(TimeProvider time, ILogger<Authentic
             if (colon >= 0)
             {
                 // copyparty: the whole "user:pass", then the password part, then the user part
-                yield return decoded[(colon + 1)..];
-                yield return decoded[..colon];
+                yield return (decoded[(colon + 1)..], false);
+                yield return (decoded[..colon], false);
             }
             else
             {
-                yield return decoded;
+                yield return (decoded, false);
             }
             yield break;
         }
         var cookie = http.Request.IsHttps ? http.Request.Cookies["cppws"] : http.Request.Cookies["cppwd"];
         if (!string.IsNullOrEmpty(cookie) && cookie != "x")
         {
-            yield return cookie;
+            yield return (cookie, true);
         }
     }
 
     /// <summary><c>act=login</c>: a session cookie on success, a cleared cookie and a strike on failure.</summary>
     public async Task LoginAsync(RequestContext rc, string password)
     {
-        var byPw = _byPassword.GetValue(rc.Options, static o => o.Accounts.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal));
-        if (password.Length == 0 || !byPw.TryGetValue(password, out var user))
+        var byPw = AccountsByPassword(rc.Options);
+        if (password.Length == 0 || !byPw.TryGetValue(hasher.Hash(password), out var user))
         {
             SetCookie(rc, "x", DateTimeOffset.FromUnixTimeSeconds(871603200)); // copyparty expires it in 1997
             LogBadLogin(log, rc.Ip);
@@ -113,10 +116,7 @@ internal sealed partial class Authenticator(TimeProvider time, ILogger<Authentic
             rc.Note = "bad password";
             return;
         }
-        var id = NewSessionId();
-        var expires = time.GetUtcNow().AddHours(rc.Options.LogoutHours);
-        _sessions[id] = (user, expires);
-        SetCookie(rc, id, expires);
+        IssueCookie(rc, user);
         LogLogin(log, user, rc.Ip);
         await Reply.Text(rc, 200, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url=./\"><title>login ok</title></head><body><h2>logged in as {WebUtility.HtmlEncode(user)}</h2><p><a href=\"./\">continue</a></p></body></html>\n", "text/html; charset=utf-8");
     }
@@ -124,9 +124,9 @@ internal sealed partial class Authenticator(TimeProvider time, ILogger<Authentic
     public async Task LogoutAsync(RequestContext rc)
     {
         var cookie = rc.Request.IsHttps ? rc.Request.Cookies["cppws"] : rc.Request.Cookies["cppwd"];
-        if (!string.IsNullOrEmpty(cookie))
+        if (!string.IsNullOrEmpty(cookie) && cookie.Length == 20)
         {
-            _sessions.TryRemove(cookie, out _);
+            sessions.Delete(cookie);
         }
         SetCookie(rc, "x", DateTimeOffset.FromUnixTimeSeconds(871603200));
         await Reply.Text(rc, 200, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url=./\"></head><body>logged out</body></html>\n", "text/html; charset=utf-8");
@@ -144,19 +144,11 @@ internal sealed partial class Authenticator(TimeProvider time, ILogger<Authentic
         });
     }
 
-    /// <summary>20 chars from [A-Za-z0-9_-]: 120 bits, as copyparty's session ids.</summary>
-    private static string NewSessionId()
+    /// <summary>A new session and its cookie (login, or a valid <c>?pw=</c> on a GET, as copyparty).</summary>
+    public void IssueCookie(RequestContext rc, string user)
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        return string.Create(20, 0, static (span, _) =>
-        {
-            Span<byte> rnd = stackalloc byte[20];
-            RandomNumberGenerator.Fill(rnd);
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[rnd[i] & 63];
-            }
-        });
+        var id = sessions.Create(user);
+        SetCookie(rc, id, DateTimeOffset.UtcNow.AddHours(rc.Options.LogoutHours));
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "login: {User} from {Ip}")]

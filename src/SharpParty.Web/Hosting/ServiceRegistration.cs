@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SharpParty.Core.Config;
 using SharpParty.Web.Auth;
 using SharpParty.Web.Upload;
 
@@ -6,10 +7,14 @@ namespace SharpParty.Web.Hosting;
 
 internal static class ServiceRegistration
 {
-    public static IServiceCollection AddSharpPartyServices(this IServiceCollection services)
+    public static IServiceCollection AddSharpPartyServices(this IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IpHasher>();
+        services.AddSingleton(sp => new SessionStore(options.SessionDb, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(options.LogoutHours)));
+        services.AddSingleton(_ => new PasswordHasher(options.AhAlg, options.AhSalt
+            ?? StateDir.PersistedSecret(Path.GetDirectoryName(options.SessionDb)!, "ah-salt.txt", PasswordHasher.GenerateSalt)));
+        services.AddSingleton<BanList>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<PutHandler>();
         services.AddSingleton<MultipartHandler>();

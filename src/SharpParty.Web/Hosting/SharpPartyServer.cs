@@ -73,7 +73,7 @@ internal static class SharpPartyServer
         var config = new ConfigHolder(options, workingDir);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton<RequestHandler>();
-        builder.Services.AddSharpPartyServices();
+        builder.Services.AddSharpPartyServices(options);
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<RequestHandler>();
         app.Run(handler.HandleAsync);

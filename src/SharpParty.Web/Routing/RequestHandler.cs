@@ -25,6 +25,7 @@ internal sealed partial class RequestHandler(
     PutHandler put,
     MultipartHandler multipart,
     StaticAssets assets,
+    BanList bans,
     TimeProvider time,
     ILogger<RequestHandler> log)
 {
@@ -51,8 +52,29 @@ internal sealed partial class RequestHandler(
                 await Reply.Error(rc, 400, qerr);
                 return;
             }
+            if (bans.IsBanned(ip, out _))
+            {
+                rc = new RequestContext(http, options, query, rawPath, Identity.Anonymous, ip);
+                http.Response.Headers.Connection = "close";
+                await Reply.Error(rc, 403, "thank you for playing");
+                return;
+            }
             var who = auth.Identify(http, query, options);
             rc = new RequestContext(http, options, query, rawPath, who.User, ip);
+            if (who.BadPassword)
+            {
+                rc.Note = "bad password";
+                if (options.BanPw is { } rule && bans.Strike(ip, rule))
+                {
+                    LogBanned(log, ip, rule.Duration.TotalMinutes);
+                }
+            }
+            else if (who.FromSecret && query.Has("pw") && HttpMethods.IsGet(http.Request.Method)
+                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                // a browser that followed a link with ?pw= stays logged in (copyparty sets the cookie too)
+                auth.IssueCookie(rc, who.User);
+            }
             http.Response.Headers.Vary = "Origin, PW, Cookie";
             if (rawPath.StartsWith("/.cpr/", StringComparison.Ordinal))
             {
@@ -362,6 +384,9 @@ internal sealed partial class RequestHandler(
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "{Ip} {User} {Method} {Path} {Status} {Bytes} {Ms}ms {Note}")]
     private static partial void LogRequest(ILogger logger, IPAddress ip, string user, string method, string path, int status, long bytes, double ms, string note);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "banned {Ip} for {Minutes} minutes: too many bad passwords")]
+    private static partial void LogBanned(ILogger logger, IPAddress ip, double minutes);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "{Ip} went away during {Path}")]
     private static partial void LogClientGone(ILogger logger, IPAddress ip, string path);

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "sp-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         prepare?.Invoke(root);
-        string[] all = ["-i", "127.0.0.1", "-p", "0", "-q", .. args];
+        string[] all = ["-i", "127.0.0.1", "-p", "0", "-q", "--ses-db", Path.Combine(root, ".state", "sessions.db"), .. args];
         if (!OptionsBuilder.TryBuild(all, root, out var options, out var error))
         {
             throw new InvalidOperationException("bad test config: " + error);
