@@ -147,9 +147,8 @@ public class AuthTests
     [Fact]
     public void Argon2_matches_copyparty_defaults_reference_vector()
     {
-        // argon2id, t=3, m=256 MiB, p=4, v=19, 24-byte output, salt "pepper": the hash copyparty's --ah-alg argon2 computes
-        var h = new PasswordHasher("argon2", "pepper").Hash("wark");
-        Assert.Equal(33, h.Length);
-        Assert.StartsWith("+", h, StringComparison.Ordinal);
+        // computed by copyparty 1.15.9's pwhash.py (--ah-alg argon2 --ah-salt pepperpepper) with Debian's python3-argon2:
+        // argon2id, t=3, m=256 MiB, p=4, v=19, 24-byte output
+        Assert.Equal("+C5FFXE63QvxUvpuK1K-Qz7fdx7JBd1-e", new PasswordHasher("argon2", "pepperpepper").Hash("wark"));
     }
 }
