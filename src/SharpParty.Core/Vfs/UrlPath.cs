@@ -152,6 +152,12 @@ internal static class UrlPath
         return true;
     }
 
+    /// <summary>
+    /// Slashes that NFKC leaves alone but that look like one (fraction slash, division slash, big solidus, set minus…):
+    /// harmless on Linux, but a name like "a∕..∕b" is made to fool a person or a tool further down the line.
+    /// </summary>
+    private static readonly SearchValues<char> SlashLookalikes = SearchValues.Create("\u2044\u2215\u2216\u29F8\u29F9\uFE68\uFF0F\uFF3C");
+
     private static readonly SearchValues<char> Suspicious = SearchValues.Create("\\\0");
 
     /// <summary>One path segment (a file or folder name) as accepted from any protocol.</summary>
@@ -199,7 +205,7 @@ internal static class UrlPath
                 return false;
             }
             if (norm is "." or ".." || norm.Contains('/', StringComparison.Ordinal) || norm.Contains('\\', StringComparison.Ordinal)
-                || norm.StartsWith("..", StringComparison.Ordinal))
+                || norm.StartsWith("..", StringComparison.Ordinal) || seg.IndexOfAny(SlashLookalikes) >= 0)
             {
                 error = "path traversal rejected (lookalike characters)";
                 return false;

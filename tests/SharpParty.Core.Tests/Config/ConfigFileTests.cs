@@ -192,7 +192,7 @@ public sealed class OptionsBuilderTests : IDisposable
         var v = Assert.Single(o!.Vfs.Volumes);
         Assert.Equal("", v.VPath);
         Assert.Equal(Path.GetFullPath(_dir), v.RealPath);
-        Assert.Equal(Vfs.Perm.Read | Vfs.Perm.Write, v.Everyone);
+        Assert.Equal(Core.Vfs.Perm.Read | Core.Vfs.Perm.Write, v.Everyone);
         Assert.Equal([3923], o.Ports);
         Assert.Equal(["::"], o.Addresses);
     }
