@@ -105,75 +105,75 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fx) : IClassFi
             switch (op)
             {
                 case "get":
-                {
-                    var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/f.txt{auth}");
-                    Check(bad, cell, r ? 200 : 403, st, r ? body == "ok " + vol : !body.Contains("ok ", StringComparison.Ordinal));
-                    break;
-                }
-                case "html":
-                {
-                    var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/{auth}");
-                    Check(bad, cell, r || w ? 200 : 403, st, r == body.Contains(">f.txt<", StringComparison.Ordinal)
-                        && w == body.Contains("name=\"act\" value=\"bput\"", StringComparison.Ordinal));
-                    break;
-                }
-                case "ls":
-                {
-                    var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/?ls{auth.Replace('?', '&')}");
-                    var ok = true;
-                    if (st == HttpStatusCode.OK)
                     {
-                        using var doc = JsonDocument.Parse(body);
-                        var files = doc.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("href").GetString()).ToList();
-                        var perms = doc.RootElement.GetProperty("perms").EnumerateArray().Select(p => p.GetString()).ToList();
-                        ok = r == files.Contains("f.txt") && r == perms.Contains("read") && w == perms.Contains("write");
+                        var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/f.txt{auth}");
+                        Check(bad, cell, r ? 200 : 403, st, r ? body == "ok " + vol : !body.Contains("ok ", StringComparison.Ordinal));
+                        break;
                     }
-                    Check(bad, cell, r || w ? 200 : 403, st, ok);
-                    break;
-                }
+                case "html":
+                    {
+                        var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/{auth}");
+                        Check(bad, cell, r || w ? 200 : 403, st, r == body.Contains(">f.txt<", StringComparison.Ordinal)
+                            && w == body.Contains("name=\"act\" value=\"bput\"", StringComparison.Ordinal));
+                        break;
+                    }
+                case "ls":
+                    {
+                        var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/?ls{auth.Replace('?', '&')}");
+                        var ok = true;
+                        if (st == HttpStatusCode.OK)
+                        {
+                            using var doc = JsonDocument.Parse(body);
+                            var files = doc.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("href").GetString()).ToList();
+                            var perms = doc.RootElement.GetProperty("perms").EnumerateArray().Select(p => p.GetString()).ToList();
+                            ok = r == files.Contains("f.txt") && r == perms.Contains("read") && w == perms.Contains("write");
+                        }
+                        Check(bad, cell, r || w ? 200 : 403, st, ok);
+                        break;
+                    }
                 case "put":
-                {
-                    var (st, _) = await s.Client.SendText(HttpMethod.Put, $"/{vol}/put-{tag}.txt{auth.Replace('&', '?')}", new StringContent("p"));
-                    Check(bad, cell, w ? 201 : 403, st, w == File.Exists(Path.Combine(dir, $"put-{tag}.txt")));
-                    break;
-                }
+                    {
+                        var (st, _) = await s.Client.SendText(HttpMethod.Put, $"/{vol}/put-{tag}.txt{auth.Replace('&', '?')}", new StringContent("p"));
+                        Check(bad, cell, w ? 201 : 403, st, w == File.Exists(Path.Combine(dir, $"put-{tag}.txt")));
+                        break;
+                    }
                 case "bput":
-                {
-                    using var form = new MultipartFormDataContent { { new StringContent("b"), "f", $"bp-{tag}.txt" } };
-                    var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/{auth.Replace('&', '?')}", form);
-                    Check(bad, cell, w ? 201 : 403, st, w == File.Exists(Path.Combine(dir, $"bp-{tag}.txt")));
-                    break;
-                }
+                    {
+                        using var form = new MultipartFormDataContent { { new StringContent("b"), "f", $"bp-{tag}.txt" } };
+                        var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/{auth.Replace('&', '?')}", form);
+                        Check(bad, cell, w ? 201 : 403, st, w == File.Exists(Path.Combine(dir, $"bp-{tag}.txt")));
+                        break;
+                    }
                 case "mkdir":
-                {
-                    using var form = new MultipartFormDataContent { { new StringContent("mkdir"), "act" }, { new StringContent($"dir-{tag}"), "name" } };
-                    var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/{auth.Replace('&', '?')}", form);
-                    Check(bad, cell, w ? 201 : 403, st, w == Directory.Exists(Path.Combine(dir, $"dir-{tag}")));
-                    break;
-                }
+                    {
+                        using var form = new MultipartFormDataContent { { new StringContent("mkdir"), "act" }, { new StringContent($"dir-{tag}"), "name" } };
+                        var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/{auth.Replace('&', '?')}", form);
+                        Check(bad, cell, w ? 201 : 403, st, w == Directory.Exists(Path.Combine(dir, $"dir-{tag}")));
+                        break;
+                    }
                 case "move":
-                {
-                    // m at the source and w at the destination (the same folder here)
-                    var can = m && w;
-                    var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/mv-{tag}.txt?move=/{vol}/moved-{tag}.txt{auth}");
-                    Check(bad, cell, can ? 201 : 403, st,
-                        can == File.Exists(Path.Combine(dir, $"moved-{tag}.txt")) && can != File.Exists(Path.Combine(dir, $"mv-{tag}.txt")));
-                    break;
-                }
+                    {
+                        // m at the source and w at the destination (the same folder here)
+                        var can = m && w;
+                        var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/mv-{tag}.txt?move=/{vol}/moved-{tag}.txt{auth}");
+                        Check(bad, cell, can ? 201 : 403, st,
+                            can == File.Exists(Path.Combine(dir, $"moved-{tag}.txt")) && can != File.Exists(Path.Combine(dir, $"mv-{tag}.txt")));
+                        break;
+                    }
                 case "copy":
-                {
-                    var can = r && w;
-                    var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/cp-{tag}.txt?copy=/{vol}/copied-{tag}.txt{auth}");
-                    Check(bad, cell, can ? 201 : 403, st,
-                        can == File.Exists(Path.Combine(dir, $"copied-{tag}.txt")) && File.Exists(Path.Combine(dir, $"cp-{tag}.txt")));
-                    break;
-                }
+                    {
+                        var can = r && w;
+                        var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/cp-{tag}.txt?copy=/{vol}/copied-{tag}.txt{auth}");
+                        Check(bad, cell, can ? 201 : 403, st,
+                            can == File.Exists(Path.Combine(dir, $"copied-{tag}.txt")) && File.Exists(Path.Combine(dir, $"cp-{tag}.txt")));
+                        break;
+                    }
                 case "delete":
-                {
-                    var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/del-{tag}.txt?delete{auth}");
-                    Check(bad, cell, d ? 200 : 403, st, d != File.Exists(Path.Combine(dir, $"del-{tag}.txt")));
-                    break;
-                }
+                    {
+                        var (st, _) = await s.Client.SendText(HttpMethod.Post, $"/{vol}/del-{tag}.txt?delete{auth}");
+                        Check(bad, cell, d ? 200 : 403, st, d != File.Exists(Path.Combine(dir, $"del-{tag}.txt")));
+                        break;
+                    }
             }
         }
         Assert.True(bad.Count == 0, $"{bad.Count} of {fx.Volumes.Count} cells wrong:\n" + string.Join('\n', bad.Take(40)));
