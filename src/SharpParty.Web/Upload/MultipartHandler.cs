@@ -165,7 +165,7 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, TimeProvider tim
         }
         // overwriting needs the delete permission (copyparty: ?replace needs d)
         var overwrite = replace && t.Can(Perm.Delete);
-        var (file, rerr) = await UploadSink.ReceiveAsync(body, t.FsPath, rc.Http.RequestAborted);
+        var (file, rerr) = await UploadSink.ReceiveAsync(body, t.FsPath, null, rc.Http.RequestAborted);
         if (file is null)
         {
             await PutHandler.ReplyReceiveError(rc, rerr);

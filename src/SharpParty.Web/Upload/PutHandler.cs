@@ -48,7 +48,7 @@ internal sealed partial class PutHandler(IpHasher ipHash, TimeProvider time, ILo
             await Reply.Error(rc, UploadSink.IsDiskFull(e) ? 507 : 409, "cannot create the folder for this upload");
             return;
         }
-        var (file, err) = await UploadSink.ReceiveAsync(rc.Request.Body, folder, rc.Http.RequestAborted);
+        var (file, err) = await UploadSink.ReceiveAsync(rc.Request.Body, folder, rc.Request.ContentLength, rc.Http.RequestAborted);
         if (file is null)
         {
             await ReplyReceiveError(rc, err);

@@ -33,7 +33,9 @@ internal static class UploadSink
     /// <summary>Buffers in flight: the socket keeps filling while up to three earlier MiB are hashed and written.</summary>
     private const int Buffers = 4;
 
-    public static async Task<(ReceivedFile? File, ReceiveError Error)> ReceiveAsync(Stream body, string folder, CancellationToken ct)
+    /// <param name="expectedLength">Content-Length when known: the space is reserved up front, so a full disk is found
+    /// before the body is read, not after.</param>
+    public static async Task<(ReceivedFile? File, ReceiveError Error)> ReceiveAsync(Stream body, string folder, long? expectedLength, CancellationToken ct)
     {
         var temp = Path.Combine(folder, TempNames.New());
         SafeFileHandle handle;
@@ -44,6 +46,12 @@ internal static class UploadSink
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, IsDiskFull(e) ? ReceiveError.DiskFull : ReceiveError.CannotWrite);
+        }
+        if (expectedLength > 0 && Preallocate.Reserve(handle, expectedLength.Value) == Preallocate.Result.NoSpace)
+        {
+            handle.Dispose();
+            TryDelete(temp);
+            return (null, ReceiveError.DiskFull);
         }
         var bufs = new byte[Buffers][];
         for (var i = 0; i < Buffers; i++)
