@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Enumeration;
 using SharpParty.Core.Vfs;
 using SharpParty.Core.Storage;
@@ -13,9 +14,10 @@ internal readonly record struct DirEntry(string Name, bool IsDir, long Size, lon
 /// </summary>
 internal static class DirectoryLister
 {
-    public static List<DirEntry> List(VfsTree vfs, VfsPath target, bool showDots, string user)
+    /// <summary>The caller disposes the result (its array is rented).</summary>
+    public static PooledList<DirEntry> List(VfsTree vfs, VfsPath target, bool showDots, string user)
     {
-        var result = new List<DirEntry>();
+        var result = new PooledList<DirEntry>(64);
         var mounts = vfs.ChildMounts(target.VPath);
         if (target.FsPath is not null && (target.Can(Perm.Read)))
         {
@@ -26,41 +28,50 @@ internal static class DirectoryLister
                 RecurseSubdirectories = false,
                 ReturnSpecialDirectories = false,
             };
+            var links = new List<string>();
             // names first (getdents only), then one statx per name, spread over the cores
-            var names = new List<string>();
+            using var names = new PooledList<string>(256);
             var e = new FileSystemEnumerable<string>(target.FsPath, (ref FileSystemEntry x) => x.FileName.ToString(), opts)
             {
                 ShouldIncludePredicate = (ref FileSystemEntry x) =>
                     (showDots || x.FileName[0] != '.') && !TempNames.IsTemp(x.FileName),
             };
-            names.AddRange(e);
-            var stats = new StatInfo[names.Count];
-            if (!FastStat.StatAll(target.FsPath, names, stats))
+            foreach (var n in e)
             {
+                names.Add(n);
+            }
+            var stats = ArrayPool<StatInfo>.Shared.Rent(names.Count);
+            try
+            {
+                if (!FastStat.StatAll(target.FsPath, names.Items, stats))
+                {
+                    for (var i = 0; i < names.Count; i++)
+                    {
+                        var fi = new FileInfo(Path.Join(target.FsPath, names[i]));
+                        var a = fi.Attributes;
+                        stats[i] = (int)a == -1 ? default : new StatInfo(true, (a & FileAttributes.Directory) != 0,
+                            fi.LinkTarget is not null, (a & FileAttributes.Directory) != 0 ? 0 : fi.Length,
+                            new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds());
+                    }
+                }
                 for (var i = 0; i < names.Count; i++)
                 {
-                    var fi = new FileInfo(Path.Join(target.FsPath, names[i]));
-                    var a = fi.Attributes;
-                    stats[i] = (int)a == -1 ? default : new StatInfo(true, (a & FileAttributes.Directory) != 0,
-                        fi.LinkTarget is not null, (a & FileAttributes.Directory) != 0 ? 0 : fi.Length,
-                        new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds());
+                    var st = stats[i];
+                    if (!st.Ok)
+                    {
+                        continue; // vanished between readdir and stat
+                    }
+                    if (st.IsLink)
+                    {
+                        links.Add(names[i]);
+                        continue;
+                    }
+                    result.Add(new DirEntry(names[i], st.IsDir, st.IsDir ? 0 : st.Size, st.MTime));
                 }
             }
-            var links = new List<string>();
-            result.Capacity = names.Count + mounts.Count;
-            for (var i = 0; i < names.Count; i++)
+            finally
             {
-                var st = stats[i];
-                if (!st.Ok)
-                {
-                    continue; // vanished between readdir and stat
-                }
-                if (st.IsLink)
-                {
-                    links.Add(names[i]);
-                    continue;
-                }
-                result.Add(new DirEntry(names[i], st.IsDir, st.IsDir ? 0 : st.Size, st.MTime));
+                ArrayPool<StatInfo>.Shared.Return(stats);
             }
             foreach (var name in links)
             {

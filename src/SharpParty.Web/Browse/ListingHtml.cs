@@ -12,7 +12,7 @@ namespace SharpParty.Web.Browse;
 /// </summary>
 internal static class ListingHtml
 {
-    public static Task WriteAsync(RequestContext rc, List<DirEntry> entries)
+    public static Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries)
     {
         var t = rc.Target;
         var sort = rc.Query.Get("sort") ?? "name";

@@ -16,7 +16,7 @@ internal static class ListingJson
     private static readonly JsonEncodedText PExt = JsonEncodedText.Encode("ext");
     private static readonly JsonEncodedText PTs = JsonEncodedText.Encode("ts");
 
-    public static async Task WriteAsync(RequestContext rc, List<DirEntry> entries)
+    public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries)
     {
         var t = rc.Target;
         var res = rc.Response;

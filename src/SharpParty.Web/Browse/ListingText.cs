@@ -8,7 +8,7 @@ namespace SharpParty.Web.Browse;
 /// <summary><c>?ls=t</c> (plain) and <c>?ls=v</c> (ANSI colours, the default for curl): one line per entry, folders first.</summary>
 internal static class ListingText
 {
-    public static Task WriteAsync(RequestContext rc, List<DirEntry> entries, bool ansi)
+    public static Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries, bool ansi)
     {
         var sb = new StringBuilder();
         sb.Append("# acct: ").Append(rc.User).Append('\n');

@@ -40,7 +40,8 @@ internal static class TreeJson
         var r = vfs.ResolveNormalized(vpath, rc.User);
         if (r.Ok && (r.Path.Can(Perm.Read) || r.Path.IsVirtual))
         {
-            foreach (var e in DirectoryLister.List(vfs, r.Path, showDots, rc.User).Where(e => e.IsDir).OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase))
+            using var listing = DirectoryLister.List(vfs, r.Path, showDots, rc.User);
+            foreach (var e in listing.Items.Where(e => e.IsDir).OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase))
             {
                 w.WriteStringValue(e.Name);
             }

@@ -243,7 +243,8 @@ internal sealed partial class RequestHandler(
             return;
         }
         var showDots = t.Can(Perm.Dots) && (rc.Query.Has("dots") || (format is null && rc.Request.Cookies.ContainsKey("dots")));
-        var entries = DirectoryLister.List(rc.Options.Vfs, t, showDots, rc.User);
+        using var listing = DirectoryLister.List(rc.Options.Vfs, t, showDots, rc.User);
+        var entries = listing.Items;
         if (format is null && rc.Request.Headers.UserAgent.ToString().StartsWith("curl/", StringComparison.Ordinal))
         {
             format = "v";
