@@ -109,6 +109,10 @@ internal static class OptionsBuilder
             error = "--https-only: this build serves plain HTTP only (TLS is not implemented yet)";
             return false;
         }
+        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error))
+        {
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
@@ -140,6 +144,7 @@ internal static class OptionsBuilder
             NoDel = Has("no-del"),
             BanPw = banPw,
             UnpostSeconds = unpost,
+            Up2k = up2k,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

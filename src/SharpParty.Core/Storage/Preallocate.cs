@@ -39,3 +39,21 @@ internal static partial class Preallocate
         internal static partial int posix_fallocate(int fd, long offset, long len);
     }
 }
+
+/// <summary>fdatasync(2): the file's data is on the disk, not only in the page cache (for <c>--u2-fsync</c>).</summary>
+internal static partial class DataSync
+{
+    public static void Flush(SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            _ = Native.fdatasync(handle);
+        }
+    }
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+        internal static partial int fdatasync(SafeFileHandle fd);
+    }
+}

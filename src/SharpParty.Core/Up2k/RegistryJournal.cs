@@ -30,6 +30,7 @@ internal sealed class JobRecord
     public string Folder { get; set; } = "";
     public string Name { get; set; } = "";
     public string ClientName { get; set; } = "";
+    public string PartialName { get; set; } = "";
     public long Size { get; set; }
     public long Lmod { get; set; }
     public string[] Hashes { get; set; } = [];
@@ -48,6 +49,7 @@ internal sealed class JobRecord
         Folder = j.Folder,
         Name = j.Name,
         ClientName = j.ClientName,
+        PartialName = j.PartialName,
         Size = j.Size,
         Lmod = j.Lmod,
         // a finished job's chunk list is not needed again (dedup goes by wark), so it is not kept
@@ -68,6 +70,7 @@ internal sealed class JobRecord
         Folder = Folder,
         Name = Name,
         ClientName = ClientName,
+        PartialName = PartialName,
         Size = Size,
         Lmod = Lmod,
         Hashes = Hashes,

@@ -60,9 +60,10 @@ internal sealed class UploadJob
     /// <summary>The partial file, open while the upload is unfinished; shared by all chunk writers (pwrite needs no seek).</summary>
     public SafeFileHandle? Handle { get; set; }
 
-    public long ChunkSize => Up2k.ChunkSize.For(Size);
+    /// <summary>Where the bytes go until the last chunk: <c>NAME.PARTIAL</c> (<c>.NAME.PARTIAL</c> with <c>--dotpart</c>).</summary>
+    public required string PartialName { get; init; }
 
-    public string PartialName => Name + ".PARTIAL";
+    public long ChunkSize => Up2k.ChunkSize.For(Size);
 
     /// <summary>Chunk indexes of each hash (a repeated chunk, e.g. zeros, is received once and copied).</summary>
     public int[] IndexesOf(string hash)

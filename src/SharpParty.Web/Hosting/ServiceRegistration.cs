@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using SharpParty.Core.Config;
 using SharpParty.Web.Auth;
+using SharpParty.Core.Up2k;
+using SharpParty.Web.Up2k;
 using SharpParty.Web.Upload;
 
 namespace SharpParty.Web.Hosting;
@@ -19,6 +21,11 @@ internal static class ServiceRegistration
         services.AddSingleton<PutHandler>();
         services.AddSingleton<MultipartHandler>();
         services.AddSingleton<StaticAssets>();
+        services.AddSingleton<RegistrySet>();
+        services.AddSingleton<FileSearch>();
+        services.AddSingleton<UploadReservation>();
+        services.AddSingleton<HandshakeHandler>();
+        services.AddSingleton<ChunkHandler>();
         return services;
     }
 }

@@ -75,6 +75,8 @@ internal static class SharpPartyServer
         builder.Services.AddSingleton<RequestHandler>();
         builder.Services.AddSharpPartyServices(options);
         var app = builder.Build();
+        // uploads interrupted by the last stop (or a crash) are known before the first request
+        app.Services.GetRequiredService<SharpParty.Core.Up2k.RegistrySet>().OpenAll(options.Vfs.Volumes);
         var handler = app.Services.GetRequiredService<RequestHandler>();
         app.Run(handler.HandleAsync);
         await app.StartAsync();

@@ -24,6 +24,10 @@ internal enum HttpVerb
     Delete,
     /// <summary>POST <c>/?delete</c> with a JSON list of paths.</summary>
     DeleteBatch,
+    /// <summary>up2k handshake: POST of JSON (or text/plain, as browsers send it) to the destination folder.</summary>
+    Up2kHandshake,
+    /// <summary>up2k chunk: POST application/octet-stream with X-Up2k-Wark and X-Up2k-Hash.</summary>
+    Up2kChunk,
     Options,
     Reload,
     /// <summary>GET/POST with <c>?pw=</c> and nothing else to do but log in (cookie set by the auth step).</summary>

@@ -11,6 +11,7 @@ using SharpParty.Web.Browse;
 using SharpParty.Web.Download;
 using SharpParty.Web.Files;
 using SharpParty.Web.Hosting;
+using SharpParty.Web.Up2k;
 using SharpParty.Web.Upload;
 
 namespace SharpParty.Web.Routing;
@@ -24,6 +25,8 @@ internal sealed partial class RequestHandler(
     Authenticator auth,
     PutHandler put,
     MultipartHandler multipart,
+    HandshakeHandler handshake,
+    ChunkHandler chunks,
     StaticAssets assets,
     BanList bans,
     TimeProvider time,
@@ -165,6 +168,12 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.PostMultipart:
                 await multipart.HandleAsync(rc);
+                return;
+            case HttpVerb.Up2kHandshake:
+                await handshake.HandleAsync(rc);
+                return;
+            case HttpVerb.Up2kChunk:
+                await chunks.HandleAsync(rc);
                 return;
             case HttpVerb.PostMsg:
                 await MessageAsync(rc);

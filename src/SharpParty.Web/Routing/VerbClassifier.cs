@@ -73,6 +73,16 @@ internal static class VerbClassifier
         {
             return HttpVerb.PostMsg;
         }
+        // as copyparty: JSON bodies (u2c sends application/json, the browser's XHR text/plain) are up2k handshakes
+        if (ct.Contains("application/json", StringComparison.OrdinalIgnoreCase) || ct.Contains("text/plain", StringComparison.OrdinalIgnoreCase)
+            || ct.Contains("application/xml", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpVerb.Up2kHandshake;
+        }
+        if (ct.Contains("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpVerb.Up2kChunk;
+        }
         return HttpVerb.Unknown;
     }
 }
