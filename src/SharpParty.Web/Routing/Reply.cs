@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using SharpParty.Core.Vfs;
@@ -22,9 +21,14 @@ internal static class Reply
         r.StatusCode = status;
         r.ContentType = "text/html; charset=utf-8";
         rc.Note ??= message;
-        var body = "<pre>" + WebUtility.HtmlEncode(message) + "\r\nURL: " + WebUtility.HtmlEncode(rc.Target.VPath) + "\r\n";
+        var body = "<pre>" + Escape(message + "\r\nURL: " + rc.Target.VPath + "\r\n");
         return Write(rc, body);
     }
+
+    /// <summary>As copyparty's html_escape: only &amp;, &lt; and &gt;, so that quotes and non-ASCII text reach the
+    /// clients that match on these messages unchanged.</summary>
+    private static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     public static Task Text(RequestContext rc, int status, string text, string contentType = "text/plain; charset=utf-8")
     {

@@ -14,8 +14,11 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly RunningServer _server;
 
-    private TestServer(RunningServer server, string root)
+    private readonly bool _ownsRoot;
+
+    private TestServer(RunningServer server, string root, bool ownsRoot)
     {
+        _ownsRoot = ownsRoot;
         _server = server;
         Root = root;
         BaseUrl = server.Urls[0].ToString().TrimEnd('/');
@@ -33,9 +36,11 @@ public sealed class TestServer : IAsyncDisposable
     internal ConfigHolder Config => _server.Config;
 
     /// <summary>Starts a server; <paramref name="args"/> are copyparty-style, e.g. ["-v", "srv::r"]; "-i 127.0.0.1 -p 0 -q" are added.</summary>
-    public static async Task<TestServer> StartAsync(string[] args, Action<string>? prepare = null)
+    /// <param name="root">an existing folder to serve (a restart over the same files); it is then left in place</param>
+    public static async Task<TestServer> StartAsync(string[] args, Action<string>? prepare = null, string? root = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "sp-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var owns = root is null;
+        root ??= Path.Combine(Path.GetTempPath(), "sp-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         prepare?.Invoke(root);
         string[] all = ["-i", "127.0.0.1", "-p", "0", "-q", "--ses-db", Path.Combine(root, ".state", "sessions.db"), .. args];
@@ -44,7 +49,7 @@ public sealed class TestServer : IAsyncDisposable
             throw new InvalidOperationException("bad test config: " + error);
         }
         var server = await SharpPartyServer.StartAsync(options!, root, new NullProvider());
-        return new TestServer(server, root);
+        return new TestServer(server, root, owns);
     }
 
     public string PathOf(string rel) => Path.Combine(Root, rel);
@@ -67,6 +72,10 @@ public sealed class TestServer : IAsyncDisposable
     {
         Client.Dispose();
         await _server.DisposeAsync();
+        if (!_ownsRoot)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Root, recursive: true);
