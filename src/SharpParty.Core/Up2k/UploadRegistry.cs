@@ -90,6 +90,19 @@ internal sealed class UploadRegistry : IDisposable
         }
     }
 
+    /// <summary>Call under <see cref="Gate"/>: the unfinished upload whose final name is folder/name, if any.</summary>
+    public UploadJob? FindUnfinished(string folder, string name)
+    {
+        foreach (var j in _jobs.Values)
+        {
+            if (!j.Done && j.Name == name && j.Folder == folder)
+            {
+                return j;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Call under <see cref="Gate"/>. Replaces any job with the same wark.</summary>
     public void Add(UploadJob job)
     {

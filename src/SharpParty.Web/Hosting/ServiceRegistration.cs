@@ -26,6 +26,7 @@ internal static class ServiceRegistration
         services.AddSingleton<UploadReservation>();
         services.AddSingleton<HandshakeHandler>();
         services.AddSingleton<ChunkHandler>();
+        services.AddSingleton<BeamSender>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ internal sealed partial class RequestHandler(
     MultipartHandler multipart,
     HandshakeHandler handshake,
     ChunkHandler chunks,
+    BeamSender beam,
     StaticAssets assets,
     BanList bans,
     TimeProvider time,
@@ -146,7 +147,7 @@ internal sealed partial class RequestHandler(
         switch (verb)
         {
             case HttpVerb.GetFile:
-                await GetFileAsync(rc, (int)attrs == -1 ? null : info);
+                await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
                 return;
             case HttpVerb.Listing:
                 await ListingAsync(rc, rc.Query.Get("ls"));
@@ -208,7 +209,7 @@ internal sealed partial class RequestHandler(
 
     private static bool CanList(VfsPath t) => t.IsVirtual ? t.Can(Perm.Read) : (t.Perms & (Perm.Read | Perm.Write)) != 0;
 
-    private static async Task GetFileAsync(RequestContext rc, FileInfo? info)
+    private static async Task GetFileAsync(RequestContext rc, FileInfo? info, BeamSender beam)
     {
         var t = rc.Target;
         if ((t.Perms & (Perm.Read | Perm.Get)) == 0)
@@ -219,6 +220,10 @@ internal sealed partial class RequestHandler(
         if (info is null)
         {
             await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
+            return;
+        }
+        if (info.Length == 0 && await beam.TrySendAsync(rc, info))
+        {
             return;
         }
         await FileSender.SendAsync(rc, info);

@@ -311,4 +311,81 @@ public sealed class Up2kProtocolTests : IAsyncLifetime
         }
         Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("res/r.bin")));
     }
+
+    [Fact]
+    public async Task A_GET_during_the_upload_streams_the_bytes_as_they_arrive()
+    {
+        var f = new Up2kFile(Up2kFile.Random((3 << 20) + 100, 61), "beam.bin");
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/beam/", f);
+        Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostChunkAsync(_s.Client, hs, f, f.Hashes[0])).Status);
+        using var reader = new HttpClient { BaseAddress = new Uri(_s.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        var get = reader.GetByteArrayAsync("/beam/beam.bin");
+        await Task.Delay(300);
+        Assert.False(get.IsCompleted); // waiting for chunk 1
+        foreach (var h in f.Hashes[1..])
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostChunkAsync(_s.Client, hs, f, h)).Status);
+        }
+        Assert.Equal(f.Data, await get.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_chunk_in_flight_is_busy_and_is_released_when_its_body_breaks_off()
+    {
+        var f = new Up2kFile(Up2kFile.Random(2 << 20, 71), "busy.bin");
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/busy/", f);
+        var uri = new Uri(_s.BaseUrl);
+        using (var raw = new System.Net.Sockets.TcpClient())
+        {
+            await raw.ConnectAsync(uri.Host, uri.Port);
+            var stream = raw.GetStream();
+            var head = $"POST /busy/ HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/octet-stream\r\n" +
+                $"X-Up2k-Wark: {hs.Wark}\r\nX-Up2k-Hash: {f.Hashes[0]}\r\nContent-Length: {1 << 20}\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(f.ChunkBytes(0).AsMemory(0, 300_000));
+            await stream.FlushAsync();
+            await Task.Delay(300);
+            var (st, body) = await Up2kWire.PostChunkAsync(_s.Client, hs, f, f.Hashes[0]);
+            Assert.Equal(HttpStatusCode.BadRequest, st);
+            Assert.Contains("that chunk is already being written to", body, StringComparison.Ordinal);
+        }
+        // the truncated body released the chunk: it can be sent again, and the upload completes
+        HttpStatusCode last = 0;
+        for (var i = 0; i < 50 && last != HttpStatusCode.OK; i++)
+        {
+            (last, _) = await Up2kWire.PostChunkAsync(_s.Client, hs, f, f.Hashes[0]);
+            if (last != HttpStatusCode.OK)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, last);
+        Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostChunkAsync(_s.Client, hs, f, f.Hashes[1])).Status);
+        Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("busy/busy.bin")));
+    }
+
+    [Fact]
+    public async Task Dedup_knowledge_survives_a_restart()
+    {
+        var f = new Up2kFile(Up2kFile.Random(1_500_000, 81), "k.bin");
+        await Up2kWire.UploadAsync(_s.Client, "/k1/", f);
+        await using var s2 = await TestServer.StartAsync(["-v", "srv::rwd"], root: _s.Root);
+        var hs = await Up2kWire.HandshakeAsync(s2.Client, "/k2/", f);
+        Assert.Empty(hs.Need);
+        Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("k2/k.bin")));
+    }
+
+    [Fact]
+    public async Task A_deleted_partial_file_starts_the_upload_over()
+    {
+        var f = new Up2kFile(Up2kFile.Random(2_200_000, 91), "gone.bin");
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/gone/", f);
+        Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostChunkAsync(_s.Client, hs, f, f.Hashes[0])).Status);
+        File.Delete(Disk("gone/gone.bin.PARTIAL"));
+        File.Delete(Disk("gone/gone.bin"));
+        var again = await Up2kWire.HandshakeAsync(_s.Client, "/gone/", f);
+        Assert.Equal(3, again.Need.Length);
+        await Up2kWire.UploadAsync(_s.Client, "/gone/", f);
+        Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("gone/gone.bin")));
+    }
 }
