@@ -55,6 +55,7 @@ internal static class OptionCatalog
         new("no-clone", OptKind.Flag, null, "", "never reuse data already on the server: clients upload every byte (volflag=noclone)"),
         new("no-dupe", OptKind.Flag, null, "", "reject duplicate uploads with 409 (volflag=nodupe)"),
         new("safe-dedup", OptKind.Value, "50", "N", "1 = trust size+mtime of an existing copy; 10+ = re-hash it before deduplicating against it (volflag=safededup; as copyparty)"),
+        new("u2abort", OptKind.Value, "1", "NUM", "who may abort an unfinished upload in the unpost list: 0 nobody, 1 same IP and account, 2 same IP, 3 same account (volflag=u2abort; as copyparty)"),
         new("dotpart", OptKind.Flag, null, "", "unfinished uploads are hidden dotfiles (.NAME.PARTIAL)"),
         new("u2-fsync", OptKind.Flag, null, "", "fdatasync every up2k chunk before confirming it (survives power loss; slower; ours)"),
         new("no-mv", OptKind.Flag, null, "", "disable move/rename"),

@@ -42,6 +42,10 @@ internal sealed record Up2kOptions
     /// chunks (by default a confirmed chunk survives a crash of the server process, not of the machine).</summary>
     public bool Fsync { get; init; }
 
+    /// <summary><c>--u2abort</c>: who may abort an unfinished upload from the unpost list: 0 nobody, 1 same IP and account
+    /// (copyparty's default), 2 same IP, 3 same account.</summary>
+    public int Abort { get; init; } = 1;
+
     public static bool TryBuild(Func<string, bool> has, Func<string, string?> last, out Up2kOptions options, out string error)
     {
         options = new Up2kOptions();
@@ -49,6 +53,11 @@ internal sealed record Up2kOptions
         if (!int.TryParse(last("safe-dedup"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var safe) || safe < 1)
         {
             error = "--safe-dedup: expected a whole number >= 1";
+            return false;
+        }
+        if (!int.TryParse(last("u2abort"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var abort) || abort is < 0 or > 3)
+        {
+            error = "--u2abort: expected 0, 1, 2 or 3";
             return false;
         }
         var salt = last("warksalt") ?? "hunter2";
@@ -66,6 +75,7 @@ internal sealed record Up2kOptions
             SafeDedup = safe,
             DotPart = has("dotpart"),
             Fsync = has("u2-fsync"),
+            Abort = abort,
         };
         return true;
     }
@@ -91,6 +101,7 @@ internal sealed record Up2kOptions
             NoClone = NoClone || f.ContainsKey("noclone"),
             NoDupe = NoDupe || f.ContainsKey("nodupe"),
             SafeDedup = safe,
+            Abort = f.TryGetValue("u2abort", out var a) && int.TryParse(a, CultureInfo.InvariantCulture, out var av) && av is >= 0 and <= 3 ? av : Abort,
         };
     }
 }

@@ -39,13 +39,22 @@ internal static class VolumeArg
             }
             if (p.StartsWith("c,", StringComparison.Ordinal) || p == "c")
             {
+                string? last = null;
                 foreach (var f in p.Split(',').Skip(1))
                 {
+                    // values that hold commas (maxn=250,600, rotn=100,3): a part that starts with a digit cannot be a
+                    // flag name, so it continues the value before it (copyparty takes everything after the '=')
+                    if (last is not null && f.Length > 0 && char.IsAsciiDigit(f[0]))
+                    {
+                        flags[last] += "," + f;
+                        continue;
+                    }
                     if (!TryAddFlag(flags, f, out error))
                     {
                         error = $"-v {arg}: {error}";
                         return false;
                     }
+                    last = f.Contains('=', StringComparison.Ordinal) ? f[..f.IndexOf('=', StringComparison.Ordinal)].Trim() : null;
                 }
                 continue;
             }

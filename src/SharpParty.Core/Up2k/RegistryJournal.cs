@@ -28,6 +28,7 @@ internal sealed class JobRecord
     public string Wark { get; set; } = "";
     public string DataWark { get; set; } = "";
     public string Folder { get; set; } = "";
+    public string? ClientFolder { get; set; }
     public string Name { get; set; } = "";
     public string ClientName { get; set; } = "";
     public string PartialName { get; set; } = "";
@@ -47,6 +48,7 @@ internal sealed class JobRecord
         Wark = j.Wark,
         DataWark = j.DataWark,
         Folder = j.Folder,
+        ClientFolder = j.ClientFolder,
         Name = j.Name,
         ClientName = j.ClientName,
         PartialName = j.PartialName,
@@ -68,6 +70,7 @@ internal sealed class JobRecord
         Wark = Wark,
         DataWark = DataWark,
         Folder = Folder,
+        ClientFolder = ClientFolder,
         Name = Name,
         ClientName = ClientName,
         PartialName = PartialName,

@@ -18,6 +18,9 @@ internal sealed class UploadJob
     /// <summary>Folder relative to the volume root, '/'-separated, "" for the root.</summary>
     public required string Folder { get; init; }
 
+    /// <summary>The folder the client posted to; differs from <see cref="Folder"/> when rotation (<c>rotn</c>/<c>rotf</c>) chose a subfolder.</summary>
+    public string? ClientFolder { get; init; }
+
     /// <summary>Final file name (after collision renaming or <c>rand</c>).</summary>
     public required string Name { get; init; }
 

@@ -103,6 +103,20 @@ internal sealed class UploadRegistry : IDisposable
         return null;
     }
 
+    /// <summary>Call under <see cref="Gate"/>: the job (finished or not) whose final name is folder/name.</summary>
+    public UploadJob? FindByPath(string folder, string name)
+    {
+        UploadJob? best = null;
+        foreach (var j in _jobs.Values)
+        {
+            if (j.Name == name && j.Folder == folder && (best is null || (!j.Done && best.Done) || j.Started > best.Started))
+            {
+                best = j;
+            }
+        }
+        return best;
+    }
+
     /// <summary>Call under <see cref="Gate"/>. Replaces any job with the same wark.</summary>
     public void Add(UploadJob job)
     {

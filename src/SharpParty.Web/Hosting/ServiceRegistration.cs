@@ -27,6 +27,10 @@ internal static class ServiceRegistration
         services.AddSingleton<HandshakeHandler>();
         services.AddSingleton<ChunkHandler>();
         services.AddSingleton<BeamSender>();
+        services.AddSingleton<UploadLimiter>();
+        services.AddSingleton<UploadLedger>();
+        services.AddSingleton<Unpost>();
+        services.AddHostedService<LifetimeSweeper>();
         return services;
     }
 }

@@ -19,6 +19,9 @@ internal sealed class RunningServer(WebApplication app, ConfigHolder config, IRe
 
     public ConfigHolder Config { get; } = config;
 
+    /// <summary>The server's services (tests reach background jobs through it).</summary>
+    public IServiceProvider Services => app.Services;
+
     public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()

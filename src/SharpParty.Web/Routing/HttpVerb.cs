@@ -28,6 +28,8 @@ internal enum HttpVerb
     Up2kHandshake,
     /// <summary>up2k chunk: POST application/octet-stream with X-Up2k-Wark and X-Up2k-Hash.</summary>
     Up2kChunk,
+    /// <summary><c>GET /?ups</c>: the caller's recent and unfinished uploads (unpost).</summary>
+    UnpostList,
     Options,
     Reload,
     /// <summary>GET/POST with <c>?pw=</c> and nothing else to do but log in (cookie set by the auth step).</summary>

@@ -28,6 +28,7 @@ internal sealed partial class RequestHandler(
     HandshakeHandler handshake,
     ChunkHandler chunks,
     BeamSender beam,
+    Unpost unpost,
     StaticAssets assets,
     BanList bans,
     TimeProvider time,
@@ -170,6 +171,9 @@ internal sealed partial class RequestHandler(
             case HttpVerb.PostMultipart:
                 await multipart.HandleAsync(rc);
                 return;
+            case HttpVerb.UnpostList:
+                await unpost.ListAsync(rc);
+                return;
             case HttpVerb.Up2kHandshake:
                 await handshake.HandleAsync(rc);
                 return;
@@ -187,7 +191,7 @@ internal sealed partial class RequestHandler(
                 await FileOps.DeleteAsync(rc);
                 return;
             case HttpVerb.DeleteBatch:
-                await DeleteBatchAsync(rc);
+                await DeleteBatchAsync(rc, unpost);
                 return;
             case HttpVerb.Options:
                 rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
@@ -310,7 +314,7 @@ internal sealed partial class RequestHandler(
         await ListingAsync(rc, null);
     }
 
-    private static async Task DeleteBatchAsync(RequestContext rc)
+    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost)
     {
         var body = await ReadSmallBodyAsync(rc);
         if (body is null)
@@ -331,6 +335,11 @@ internal sealed partial class RequestHandler(
         if (paths is null || paths.Count == 0 || paths.Count > 100_000)
         {
             await Reply.Error(rc, 400, "expected a JSON list of paths");
+            return;
+        }
+        if (rc.Query.Has("unpost"))
+        {
+            await unpost.DeleteAsync(rc, paths);
             return;
         }
         await FileOps.DeleteBatchAsync(rc, paths);

@@ -24,6 +24,10 @@ internal static class VerbClassifier
             {
                 return HttpVerb.ListJson;
             }
+            if (q.Has("ups"))
+            {
+                return HttpVerb.UnpostList;
+            }
             if (q.Has("tree"))
             {
                 return HttpVerb.Tree;

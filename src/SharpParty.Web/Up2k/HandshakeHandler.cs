@@ -28,7 +28,8 @@ internal enum HandshakeOutcome
 /// all of them for a new upload, the missing ones when resuming, none when the content is already there (here, or
 /// elsewhere: then it is copied or linked on the server and the client sends nothing).
 /// </summary>
-internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearch search, UploadReservation reservation, TimeProvider time, ILogger<HandshakeHandler> log)
+internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearch search, UploadReservation reservation, UploadLimiter limiter,
+    TimeProvider time, ILogger<HandshakeHandler> log)
 {
     /// <summary>copyparty's cap on a JSON body.</summary>
     private const int MaxJson = 1 << 20;
@@ -124,7 +125,9 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
             : Up2kHash.Wark(opts.WarkSalt, req.Size, req.Hashes);
         var wark = opts.NoClone ? Up2kHash.MetaWark(opts.WarkSalt, req.Size, lmod, t.Rel, name) : dwark;
         var reg = registries.For(vol);
-        var ticket = new UploadTicket(rc, req, vol, folder, name, wark, dwark, lmod, now, opts);
+        var rules = UploadRules.For(vol);
+        var life = rules.Lifetime > 0 ? (req.Life > 0 ? Math.Min(req.Life, rules.Lifetime) : rules.Lifetime) : 0;
+        var ticket = new UploadTicket(rc, req, vol, folder, t.Rel, name, wark, dwark, lmod, now, opts, life);
 
         var (outcome, job, status, error) = Decide(reg, ticket);
         if (outcome == HandshakeOutcome.Dupe)
@@ -160,7 +163,8 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
             LogNewUpload(log, rc.User, job.Size, need.Count, "/" + VPathOf(vol, job));
         }
         rc.Note = need.Count == 0 ? "complete" : $"{need.Count} chunks needed";
-        await HandshakeReply.WriteAsync(rc, job, need, t.VPath, req.Umod && need.Count == 0 ? lmod : job.Lmod);
+        var folderVPath = vol.VPath.Length == 0 ? job.Folder : job.Folder.Length == 0 ? vol.VPath : vol.VPath + "/" + job.Folder;
+        await HandshakeReply.WriteAsync(rc, job, need, folderVPath, req.Umod && need.Count == 0 ? lmod : job.Lmod);
     }
 
     private (HandshakeOutcome, UploadJob?, int, string?) Decide(UploadRegistry reg, UploadTicket tk)
@@ -170,7 +174,8 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
             var existing = StillValid(reg, reg.Find(tk.Wark));
             if (existing is not null)
             {
-                var samePlace = existing.Folder == tk.Rc.Target.Rel && (existing.Name == tk.Name || existing.ClientName == tk.Name);
+                var samePlace = (existing.Folder == tk.FolderRel || existing.ClientFolder == tk.FolderRel)
+                    && (existing.Name == tk.Name || existing.ClientName == tk.Name);
                 if (samePlace)
                 {
                     // resume (or a final check after the last chunk): the client may have changed its address
@@ -184,8 +189,18 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
                 }
                 return tk.Options.NoDupe ? (HandshakeOutcome.DupeRejected, existing, 0, null) : (HandshakeOutcome.Dupe, existing, 0, null);
             }
-            var (job, status, error) = reservation.CreateJob(reg, tk);
-            return job is null ? (HandshakeOutcome.Error, null, status, error) : (HandshakeOutcome.Reply, job, 0, null);
+            var adm = limiter.Admit(tk.Volume, tk.FolderRel, tk.Folder, tk.Rc.Ip, tk.Req.Size);
+            if (!adm.Ok)
+            {
+                return (HandshakeOutcome.Error, null, adm.Status, adm.Message);
+            }
+            var (job, status, error) = reservation.CreateJob(reg, tk with { Folder = adm.FolderFs, FolderRel = adm.FolderRel });
+            if (job is null)
+            {
+                return (HandshakeOutcome.Error, null, status, error);
+            }
+            limiter.Record(tk.Volume, tk.Rc.Ip, tk.Req.Size);
+            return (HandshakeOutcome.Reply, job, 0, null);
         }
     }
 
@@ -297,14 +312,17 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
 }
 
 /// <summary>One handshake's validated inputs, passed between the steps that decide and act on it.</summary>
-internal sealed record UploadTicket(RequestContext Rc, HandshakeRequest Req, Volume Volume, string Folder, string Name, string Wark, string DataWark,
-    long Lmod, long Now, Up2kOptions Options)
+/// <param name="Folder">filesystem path of the folder the file goes to</param>
+/// <param name="FolderRel">the same folder relative to the volume root</param>
+internal sealed record UploadTicket(RequestContext Rc, HandshakeRequest Req, Volume Volume, string Folder, string FolderRel, string Name, string Wark,
+    string DataWark, long Lmod, long Now, Up2kOptions Options, long Life)
 {
     public UploadJob NewJob(string finalName, string partialName, bool done) => new()
     {
         Wark = Wark,
         DataWark = DataWark,
-        Folder = Rc.Target.Rel,
+        Folder = FolderRel,
+        ClientFolder = Rc.Target.Rel == FolderRel ? null : Rc.Target.Rel,
         Name = finalName,
         ClientName = Name,
         PartialName = partialName,
@@ -316,7 +334,7 @@ internal sealed record UploadTicket(RequestContext Rc, HandshakeRequest Req, Vol
         Ip = Rc.Ip.ToString(),
         Started = Now,
         Poked = Now,
-        Life = Req.Life,
+        Life = Life,
         Done = done,
     };
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using SharpParty.Core.Config;
 using SharpParty.Core.Storage;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Auth;
@@ -16,7 +17,7 @@ namespace SharpParty.Web.Upload;
 /// multipart/form-data POSTs: <c>act=bput</c> (files in field <c>f</c>; a first file field implies it), <c>act=mkdir</c>,
 /// <c>act=login</c>, <c>act=logout</c>. Sections are streamed: a file part goes straight to its temp file.
 /// </summary>
-internal sealed partial class MultipartHandler(IpHasher ipHash, TimeProvider time, Authenticator auth, ILogger<MultipartHandler> log)
+internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter limiter, SharpParty.Web.Up2k.UploadLedger ledger, TimeProvider time, Authenticator auth, ILogger<MultipartHandler> log)
 {
     /// <summary>A form field that is not a file is small: 64 KiB is plenty for names, passwords and messages.</summary>
     private const int MaxFieldBytes = 64 * 1024;
@@ -165,19 +166,34 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, TimeProvider tim
         }
         // overwriting needs the delete permission (copyparty: ?replace needs d)
         var overwrite = replace && t.Can(Perm.Delete);
-        var (file, rerr) = await UploadSink.ReceiveAsync(body, t.FsPath, null, rc.Http.RequestAborted);
+        var adm = limiter.Admit(t.Volume!, t.Rel, t.FsPath, rc.Ip, -1);
+        if (!adm.Ok)
+        {
+            await Reply.Error(rc, adm.Status, adm.Message);
+            return null;
+        }
+        var (file, rerr) = await UploadSink.ReceiveAsync(body, adm.FolderFs, null, rc.Http.RequestAborted);
         if (file is null)
         {
             await PutHandler.ReplyReceiveError(rc, rerr);
             return null;
         }
-        var final = UploadPlacement.Place(rc, file, t.FsPath, name, overwrite, ipHash, time);
+        if (!UploadRules.For(t.Volume!).SizeOk(file.Size, out var sizeError))
+        {
+            UploadSink.TryDelete(file.TempPath);
+            await Reply.Error(rc, 400, sizeError);
+            return null;
+        }
+        limiter.Record(t.Volume!, rc.Ip, file.Size);
+        var final = UploadPlacement.Place(rc, file, adm.FolderFs, name, overwrite, ipHash, time);
         if (final is null)
         {
             await Reply.Error(rc, 409, "could not place the upload (a folder has that name)");
             return null;
         }
-        var vpath = t.VPath.Length == 0 ? final : t.VPath + "/" + final;
+        ledger.Record(t.Volume!, adm.FolderRel, final, file.Size, rc.User, rc.Ip.ToString());
+        var vdir = adm.FolderRel == t.Rel ? t.VPath : (t.Volume!.VPath.Length == 0 ? adm.FolderRel : t.Volume.VPath + "/" + adm.FolderRel);
+        var vpath = vdir.Length == 0 ? final : vdir + "/" + final;
         LogUpload(log, rc.User, file.Size, "/" + vpath);
         return new Uploaded(final, name, vpath, file.Size, file.Sha512);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SharpParty.Core.Config;
 using SharpParty.Core.Storage;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
@@ -10,7 +11,7 @@ namespace SharpParty.Web.Upload;
 /// <c>PUT /dir/name</c> and <c>POST ?raw</c>: 201 with copyparty's reply (size, sha_b64, 56 hex of SHA-512, URL),
 /// or just the URL with <c>want=url</c>/<c>Accept: url</c>; <c>X-OC-MTime</c> from rclone sets the mtime.
 /// </summary>
-internal sealed partial class PutHandler(IpHasher ipHash, TimeProvider time, ILogger<PutHandler> log)
+internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter, SharpParty.Web.Up2k.UploadLedger ledger, TimeProvider time, ILogger<PutHandler> log)
 {
     public async Task HandleAsync(RequestContext rc)
     {
@@ -48,7 +49,22 @@ internal sealed partial class PutHandler(IpHasher ipHash, TimeProvider time, ILo
             await Reply.Error(rc, UploadSink.IsDiskFull(e) ? 507 : 409, "cannot create the folder for this upload");
             return;
         }
+        var folderRel = isFolderUrl ? t.Rel : ParentOf(t.Rel);
+        var adm = limiter.Admit(t.Volume!, folderRel, folder, rc.Ip, rc.Request.ContentLength ?? -1);
+        if (!adm.Ok)
+        {
+            await Reply.Error(rc, adm.Status, adm.Message);
+            return;
+        }
+        var rotated = adm.FolderRel != folderRel;
+        folder = adm.FolderFs;
         var (file, err) = await UploadSink.ReceiveAsync(rc.Request.Body, folder, rc.Request.ContentLength, rc.Http.RequestAborted);
+        if (file is not null && !UploadRules.For(t.Volume!).SizeOk(file.Size, out var sizeError))
+        {
+            UploadSink.TryDelete(file.TempPath);
+            await Reply.Error(rc, 400, sizeError);
+            return;
+        }
         if (file is null)
         {
             await ReplyReceiveError(rc, err);
@@ -62,7 +78,14 @@ internal sealed partial class PutHandler(IpHasher ipHash, TimeProvider time, ILo
         }
         var finalPath = Path.Combine(folder, final);
         var ocMtime = rc.Request.Headers["X-OC-MTime"].ToString();
+        limiter.Record(t.Volume!, rc.Ip, file.Size);
+        ledger.Record(t.Volume!, adm.FolderRel, final, file.Size, rc.User, rc.Ip.ToString());
         var vdir = isFolderUrl ? t.VPath : ParentOf(t.VPath);
+        if (rotated)
+        {
+            var volv = t.Volume!.VPath;
+            vdir = volv.Length == 0 ? adm.FolderRel : volv + "/" + adm.FolderRel;
+        }
         var url = rc.Origin + "/" + UrlPath.Quote(vdir.Length == 0 ? final : vdir + "/" + final);
         LogUpload(log, rc.User, file.Size, "/" + (vdir.Length == 0 ? final : vdir + "/" + final));
         rc.Response.Headers.Location = url;

@@ -58,4 +58,14 @@ public class VolumeArgTests
         Assert.True(PermLetters.TryParse(letters, out var p, out _));
         Assert.Equal((Perm)expected, p);
     }
+
+    [Fact]
+    public void Flag_values_may_hold_commas()
+    {
+        Assert.True(VolumeArg.TryParse("/srv:x:rw:c,nodupe,maxn=250,600,rotn=100,3,e2d", out var spec, out var err), err);
+        Assert.Equal("250,600", spec!.Flags["maxn"]);
+        Assert.Equal("100,3", spec.Flags["rotn"]);
+        Assert.True(spec.Flags.ContainsKey("nodupe"));
+        Assert.True(spec.Flags.ContainsKey("e2d"));
+    }
 }

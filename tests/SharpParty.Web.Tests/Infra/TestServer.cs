@@ -35,6 +35,8 @@ public sealed class TestServer : IAsyncDisposable
 
     internal ConfigHolder Config => _server.Config;
 
+    internal IServiceProvider Services => _server.Services;
+
     /// <summary>Starts a server; <paramref name="args"/> are copyparty-style, e.g. ["-v", "srv::r"]; "-i 127.0.0.1 -p 0 -q" are added.</summary>
     /// <param name="root">an existing folder to serve (a restart over the same files); it is then left in place</param>
     public static async Task<TestServer> StartAsync(string[] args, Action<string>? prepare = null, string? root = null)
