@@ -6,12 +6,16 @@ using SharpParty.Web.Hosting;
 namespace SharpParty.Web.Up2k;
 
 /// <summary>
-/// Volume flag <c>lifetime=SEC</c> (and a client's shorter <c>life</c>): uploads delete themselves when their time is
-/// up. Checked once a minute (copyparty's rescanner does it; it needs the index, we use the registries).
+/// Once a minute: deletes uploads whose volume <c>lifetime=SEC</c> (or a client's shorter <c>life</c>) is over
+/// (copyparty's rescanner does it, and needs the index; we use the registries), and closes the partial files of
+/// uploads that have been idle for a while, so abandoned uploads do not keep file handles open.
 /// </summary>
 internal sealed partial class LifetimeSweeper(RegistrySet registries, ConfigHolder config, TimeProvider time, ILogger<LifetimeSweeper> log) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+
+    /// <summary>An unfinished upload idle this long gives its file handle back; the next chunk opens it again.</summary>
+    private const long IdleCloseSeconds = 300;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +30,7 @@ internal sealed partial class LifetimeSweeper(RegistrySet registries, ConfigHold
                 return;
             }
             SweepOnce();
+            CloseIdle();
         }
     }
 
@@ -66,6 +71,29 @@ internal sealed partial class LifetimeSweeper(RegistrySet registries, ConfigHold
                 lock (reg.Gate)
                 {
                     reg.Forget(j);
+                }
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Closes the partial-file handles of unfinished uploads idle longer than <see cref="IdleCloseSeconds"/>.</summary>
+    public int CloseIdle()
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var n = 0;
+        foreach (var reg in registries.Opened)
+        {
+            lock (reg.Gate)
+            {
+                foreach (var j in reg.All())
+                {
+                    if (!j.Done && j.Handle is not null && j.Busy.Count == 0 && now - j.Poked > IdleCloseSeconds)
+                    {
+                        j.Handle.Dispose();
+                        j.Handle = null;
+                        n++;
+                    }
                 }
             }
         }
