@@ -8,7 +8,7 @@
 # Builds SharpParty with Native AOT (needs clang + zlib1g-dev; BENCH_JIT=1 for a plain Release build) into
 # $BENCH_BUILD, then runs the harness with the targets given (default: nginx, copyparty -q, ours).
 # Our server gets copyparty's flags: -i 127.0.0.1 -p PORT -q --hist STATE/hist -v DATA::r -v UP:up:rwmd.
-# u2c (up2k) is skipped for ours until up2k exists (OURS_U2C=0).
+# u2c.py (up2k) runs against ours too (copyparty's own client, unchanged).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$repo/../shared/bench/run.sh}
@@ -32,7 +32,7 @@ fi
 export OURS_CMD="$build/sharpparty -i 127.0.0.1 -p {port} -q --hist {state}/hist -v {data}::r -v {up}:up:rwmd"
 export OURS_VERSION="sharpparty $(git -C "$repo" rev-parse --short HEAD) ($flavour)"
 export OURS_LS_SUFFIX='?ls'
-export OURS_U2C=0
+export OURS_U2C=1
 export BENCH_OUT=${BENCH_OUT:-$repo/bench/results}
 if (($#)); then
     exec "$shared" "$@"

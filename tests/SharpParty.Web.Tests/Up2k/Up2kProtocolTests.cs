@@ -10,11 +10,13 @@ public sealed class Up2kProtocolTests : IAsyncLifetime
 {
     private TestServer _s = null!;
 
-    public async Task InitializeAsync() => _s = await TestServer.StartAsync(["-v", "srv::rwd", "-v", "ro:ro:r", "-v", "nd:nd:rw:c,nodupe"], root =>
+    public async Task InitializeAsync() => _s = await TestServer.StartAsync(
+        ["-v", "srv::rwd", "-v", "ro:ro:r", "-v", "nd:nd:rw:c,nodupe", "-v", "nc:nc:rw:c,noclone"], root =>
     {
         Directory.CreateDirectory(Path.Combine(root, "srv"));
         Directory.CreateDirectory(Path.Combine(root, "ro"));
         Directory.CreateDirectory(Path.Combine(root, "nd"));
+        Directory.CreateDirectory(Path.Combine(root, "nc"));
     });
 
     public async Task DisposeAsync() => await _s.DisposeAsync();
@@ -387,5 +389,28 @@ public sealed class Up2kProtocolTests : IAsyncLifetime
         Assert.Equal(3, again.Need.Length);
         await Up2kWire.UploadAsync(_s.Client, "/gone/", f);
         Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("gone/gone.bin")));
+    }
+
+    [Fact]
+    public async Task Noclone_makes_the_client_send_every_byte_again()
+    {
+        var f = new Up2kFile(Up2kFile.Random(1_200_000, 101), "nc.bin");
+        await Up2kWire.UploadAsync(_s.Client, "/nc/a/", f);
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/nc/b/", f);
+        Assert.Equal(2, hs.Need.Length);
+        Assert.StartsWith("#", hs.Wark, StringComparison.Ordinal);
+        Assert.Equal(f.Wark, hs.Dwrk);
+    }
+
+    [Fact]
+    public async Task Umod_touches_an_existing_copy_only_with_write_and_delete()
+    {
+        var f = new Up2kFile(Up2kFile.Random(5000, 111), "t.bin");
+        await Up2kWire.UploadAsync(_s.Client, "/touch/", f);
+        var newer = new Up2kFile(f.Data, "t.bin", lmod: 1_750_000_000);
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/touch/", newer, extra: new() { ["umod"] = true });
+        Assert.Empty(hs.Need);
+        Assert.Equal(1_750_000_000, hs.Lmod);
+        Assert.Equal(DateTime.UnixEpoch.AddSeconds(1_750_000_000), File.GetLastWriteTimeUtc(Disk("touch/t.bin")));
     }
 }
