@@ -8,14 +8,14 @@ internal sealed record SearchHit(string VPath, long Size, long Mtime, long UpAt)
 /// <summary>Runs a parsed query over the indexes of the volumes a user may read, newest first, up to a hit limit.</summary>
 internal static class Searcher
 {
-    /// <param name="volumes">(index, the volume's URL path) for each volume to search</param>
-    /// <param name="accept">filters hits the user may not see (dotfiles)</param>
-    public static List<SearchHit> Run(IEnumerable<(VolumeIndex Index, string VPath)> volumes, ParsedQuery q, int limit, Func<string, bool> accept,
+    /// <param name="volumes">per volume: its index, its URL path, whether the user may see dotfiles there, and the folders
+    /// (relative to it) where other volumes are mounted over it — hits there belong to those volumes and their permissions</param>
+    public static List<SearchHit> Run(IEnumerable<(VolumeIndex Index, string VPath, bool Dots, string[] Shadowed)> volumes, ParsedQuery q, int limit,
         CancellationToken ct, out bool truncated)
     {
         truncated = false;
         var hits = new List<SearchHit>();
-        foreach (var (index, vpath) in volumes)
+        foreach (var (index, vpath, dots, shadowed) in volumes)
         {
             ct.ThrowIfCancellationRequested();
             using var db = index.OpenReader();
@@ -34,7 +34,7 @@ internal static class Searcher
                 var dir = r.GetString(0);
                 var rel = dir.Length == 0 ? r.GetString(1) : dir + "/" + r.GetString(1);
                 var vp = vpath.Length == 0 ? rel : vpath + "/" + rel;
-                if (!accept(vp))
+                if ((!dots && HasDotSegment(rel)) || shadowed.Any(m => rel.StartsWith(m, StringComparison.Ordinal)))
                 {
                     continue;
                 }
@@ -49,4 +49,6 @@ internal static class Searcher
         }
         return hits;
     }
+
+    private static bool HasDotSegment(string rel) => rel.StartsWith('.') || rel.Contains("/.", StringComparison.Ordinal);
 }

@@ -106,7 +106,7 @@ public sealed class IndexTests : IDisposable
         using var idx = new VolumeIndex(DbPath, out _);
         await Scanner.ScanAsync(_root, idx, Opts, default);
         Assert.True(QueryParser.TryParse(q, out var parsed, out var err), err);
-        var hits = Searcher.Run([(idx, "vol")], parsed!, 100, _ => true, default, out var trunc);
+        var hits = Searcher.Run([(idx, "vol", false, Array.Empty<string>())], parsed!, 100, default, out var trunc);
         Assert.False(trunc);
         Assert.Equal(expected.Split(',').Order(), hits.Select(h => Path.GetFileName(h.VPath)).Order());
         Assert.All(hits, h => Assert.StartsWith("vol/", h.VPath, StringComparison.Ordinal));
@@ -138,7 +138,7 @@ public sealed class IndexTests : IDisposable
         using var idx = new VolumeIndex(DbPath, out _);
         await Scanner.ScanAsync(_root, idx, Opts, default);
         Assert.True(QueryParser.TryParse("name like f*", out var q, out _));
-        var hits = Searcher.Run([(idx, "")], q!, 5, _ => true, default, out var trunc);
+        var hits = Searcher.Run([(idx, "", false, Array.Empty<string>())], q!, 5, default, out var trunc);
         Assert.Equal(5, hits.Count);
         Assert.True(trunc);
     }

@@ -109,7 +109,7 @@ internal static class OptionsBuilder
             error = "--https-only: this build serves plain HTTP only (TLS is not implemented yet)";
             return false;
         }
-        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error))
+        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error) || !IndexOptions.TryBuild(Has, Last, out var index, out error))
         {
             return false;
         }
@@ -145,6 +145,7 @@ internal static class OptionsBuilder
             BanPw = banPw,
             UnpostSeconds = unpost,
             Up2k = up2k,
+            Index = index,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

@@ -51,6 +51,7 @@ internal sealed class ServerOptions
     public BanRule? BanPw { get; init; }
     public int UnpostSeconds { get; init; } = 43200;
     public Up2kOptions Up2k { get; init; } = new();
+    public IndexOptions Index { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;
