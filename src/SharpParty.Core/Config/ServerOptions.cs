@@ -41,8 +41,7 @@ internal sealed class ServerOptions
     public string? LogFile { get; init; }
     public string? Hist { get; init; }
     public bool AllowDots { get; init; }
-    public bool HttpOnly { get; init; }
-    public bool HttpsOnly { get; init; }
+    public TlsOptions Tls { get; init; } = new();
     public bool Vague403 { get; init; }
     public bool NoDotMv { get; init; }
     public bool NoDotRen { get; init; }
