@@ -12,6 +12,10 @@ internal sealed class VolumeIndex : IDisposable
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
 
+    /// <summary>Bumped by every write: cached folder totals older than this are stale.</summary>
+    private long _version;
+    private readonly Dictionary<string, (long Version, Dictionary<string, (long Size, long Files)> Totals)> _dirTotals = new(StringComparer.Ordinal);
+
     public VolumeIndex(string dbPath, out string? note)
     {
         DbPath = dbPath;
@@ -75,6 +79,7 @@ internal sealed class VolumeIndex : IDisposable
                 }
             }
             tx.Commit();
+            _version++;
         }
     }
 
@@ -90,6 +95,7 @@ internal sealed class VolumeIndex : IDisposable
             cmd.Parameters.AddWithValue("$d", dir);
             cmd.Parameters.AddWithValue("$p", dir + "/");
             cmd.ExecuteNonQuery();
+            _version++;
         }
     }
 
@@ -108,6 +114,65 @@ internal sealed class VolumeIndex : IDisposable
             cmd.Parameters.AddWithValue("$nn", newName);
             cmd.ExecuteNonQuery();
             tx.Commit();
+            _version++;
+        }
+    }
+
+    /// <summary>
+    /// Recursive size and file count of each subfolder of <paramref name="dir"/> (copyparty's folder sizes in listings):
+    /// one range scan over the path index, rolled up to the immediate children, cached until the next write.
+    /// </summary>
+    public Dictionary<string, (long Size, long Files)> ChildFolderTotals(string dir)
+    {
+        lock (_gate)
+        {
+            if (_dirTotals.TryGetValue(dir, out var cached) && cached.Version == _version)
+            {
+                return cached.Totals;
+            }
+            var prefix = dir.Length == 0 ? "" : dir + "/";
+            using var cmd = _db.CreateCommand();
+            // [prefix, prefix + U+10FFFF): every folder below this one, through the (dir, name) index
+            cmd.CommandText = dir.Length == 0
+                ? "select dir, sum(size), count(*) from files where dir <> '' group by dir"
+                : "select dir, sum(size), count(*) from files where dir >= $p and dir < $p || char(1114111) group by dir";
+            cmd.Parameters.AddWithValue("$p", prefix);
+            var totals = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var sub = r.GetString(0)[prefix.Length..];
+                    var slash = sub.IndexOf('/');
+                    var child = slash < 0 ? sub : sub[..slash];
+                    totals.TryGetValue(child, out var t);
+                    totals[child] = (t.Item1 + r.GetInt64(1), t.Item2 + r.GetInt64(2));
+                }
+            }
+            if (_dirTotals.Count > 256)
+            {
+                _dirTotals.Clear();
+            }
+            _dirTotals[dir] = (_version, totals);
+            return totals;
+        }
+    }
+
+    /// <summary>Upload time and address of the files in one folder (admins see them in listings).</summary>
+    public Dictionary<string, (long UpAt, string? Ip)> UploadInfo(string dir)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select name, up_at, up_ip from files where dir = $d and up_at > 0";
+            cmd.Parameters.AddWithValue("$d", dir);
+            var d = new Dictionary<string, (long, string?)>(StringComparer.Ordinal);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                d[r.GetString(0)] = (r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2));
+            }
+            return d;
         }
     }
 

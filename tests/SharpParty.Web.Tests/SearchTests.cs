@@ -111,4 +111,19 @@ public sealed class SearchTests : IAsyncLifetime
         (st, _) = await _s.Client.SendText(HttpMethod.Get, "/adm/?scan", null, ("PW", "pw"));
         Assert.Equal(HttpStatusCode.OK, st);
     }
+
+    [Fact]
+    public async Task Listings_show_recursive_folder_sizes_from_the_index()
+    {
+        var (st, json) = await _s.Client.SendText(HttpMethod.Get, "/?ls");
+        Assert.Equal(HttpStatusCode.OK, st);
+        Assert.Contains("\"href\":\"music/\",\"sz\":17,\"ext\":\"---\",\"ts\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"tags\":{\".files\":1}", json, StringComparison.Ordinal);
+        Assert.Contains("\"idx\":true", json, StringComparison.Ordinal);
+        Assert.Contains("\"taglist\":[\".files\"]", json, StringComparison.Ordinal);
+        await Up2kWire.UploadAsync(_s.Client, "/music/", new Up2kFile(Up2kFile.Random(1000, 5), "new.bin"));
+        (_, json) = await _s.Client.SendText(HttpMethod.Get, "/?ls");
+        Assert.Contains("\"href\":\"music/\",\"sz\":1017,", json, StringComparison.Ordinal);
+        Assert.Contains("\".files\":2", json, StringComparison.Ordinal);
+    }
 }
