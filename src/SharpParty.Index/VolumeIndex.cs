@@ -200,18 +200,18 @@ internal sealed class VolumeIndex : IDisposable
         }
     }
 
-    /// <summary>Size and mtime of every indexed file, for an incremental scan.</summary>
-    public Dictionary<(string Dir, string Name), (long Size, long Mtime)> Snapshot()
+    /// <summary>Size, mtime and wark of every indexed file, for an incremental scan.</summary>
+    public Dictionary<(string Dir, string Name), (long Size, long Mtime, string Wark)> Snapshot()
     {
         lock (_gate)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "select dir, name, size, mtime from files";
-            var d = new Dictionary<(string, string), (long, long)>();
+            cmd.CommandText = "select dir, name, size, mtime, wark from files";
+            var d = new Dictionary<(string, string), (long, long, string)>();
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                d[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3));
+                d[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3), r.GetString(4));
             }
             return d;
         }

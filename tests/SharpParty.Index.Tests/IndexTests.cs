@@ -142,4 +142,24 @@ public sealed class IndexTests : IDisposable
         Assert.Equal(5, hits.Count);
         Assert.True(trunc);
     }
+
+    [Fact]
+    public async Task Verify_modes_find_content_changed_behind_the_index()
+    {
+        var t = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Write("v.txt", "one", t);
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        var before = idx.Find("", "v.txt")!.Wark;
+        Write("v.txt", "two", t); // same size, same mtime: a plain rescan cannot notice
+        Assert.Equal(0, (await Scanner.ScanAsync(_root, idx, Opts, default)).Hashed);
+        var seen = new List<string>();
+        var r = await Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Report, OnMismatch = seen.Add }, default);
+        Assert.Equal(1, r.Mismatched);
+        Assert.Equal(["v.txt"], seen);
+        Assert.Equal(before, idx.Find("", "v.txt")!.Wark);
+        await Assert.ThrowsAsync<IndexMismatchException>(() => Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Panic }, default));
+        await Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Update }, default);
+        Assert.Equal("fxvihWlnQIbVbUPr--TxyV41913kPLhXPD1ngXYxDfou", idx.Find("", "v.txt")!.Wark);
+    }
 }
