@@ -206,7 +206,8 @@ internal static class Scanner
                     // a dedup symlink: index what it points at (stat follows the link), if it still exists
                     var fi = new FileInfo(Path.Combine(abs, name));
                     var target = fi.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-                    if (target is null || !target.Exists)
+                    // as the resolver: a link that leads outside the volume is not served, so it is not indexed either
+                    if (target is null || !target.Exists || !target.FullName.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal))
                     {
                         continue;
                     }
