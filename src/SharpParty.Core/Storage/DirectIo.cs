@@ -89,7 +89,8 @@ internal sealed unsafe class AlignedBuffer : MemoryManager<byte>
 
     public static void Return(AlignedBuffer b)
     {
-        if (Pool.Count < 64)
+        // enough for a few uploads at once (4 per request); more would only hold memory between uploads
+        if (Pool.Count < 16)
         {
             Pool.Add(b);
         }
