@@ -38,6 +38,7 @@ internal sealed class VolumeIndex : IDisposable
                 up.CommandText = """
                     insert into files(dir, name, size, mtime, wark, up_at, up_ip, up_user) values($d, $n, $s, $m, $w, $a, $i, $u)
                     on conflict(dir, name) do update set size = excluded.size, mtime = excluded.mtime, wark = excluded.wark,
+                        tagged = case when files.wark = excluded.wark then files.tagged else 0 end,
                         up_at = case when excluded.up_at > 0 then excluded.up_at else files.up_at end,
                         up_ip = coalesce(excluded.up_ip, files.up_ip), up_user = coalesce(excluded.up_user, files.up_user)
                     """;
@@ -155,6 +156,84 @@ internal sealed class VolumeIndex : IDisposable
             }
             _dirTotals[dir] = (_version, totals);
             return totals;
+        }
+    }
+
+    /// <summary>Replaces the tags of a file (a rescan of changed media, or an upload); numbers stay numbers.</summary>
+    public void SetTags(string dir, string name, IReadOnlyDictionary<string, object> tags)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var del = _db.CreateCommand();
+            del.Transaction = tx;
+            del.CommandText = "delete from tags where file_id = (select id from files where dir = $d and name = $n)";
+            del.Parameters.AddWithValue("$d", dir);
+            del.Parameters.AddWithValue("$n", name);
+            del.ExecuteNonQuery();
+            using var mark = _db.CreateCommand();
+            mark.Transaction = tx;
+            mark.CommandText = "update files set tagged = 1 where dir = $d and name = $n";
+            mark.Parameters.AddWithValue("$d", dir);
+            mark.Parameters.AddWithValue("$n", name);
+            mark.ExecuteNonQuery();
+            using var ins = _db.CreateCommand();
+            ins.Transaction = tx;
+            ins.CommandText = "insert into tags(file_id, k, v) select id, $k, $v from files where dir = $d and name = $n";
+            ins.Parameters.AddWithValue("$d", dir);
+            ins.Parameters.AddWithValue("$n", name);
+            var pk = ins.Parameters.Add("$k", SqliteType.Text);
+            var pv = ins.Parameters.Add("$v", SqliteType.Text);
+            foreach (var (k, v) in tags)
+            {
+                pk.Value = k;
+                pv.SqliteType = v is string ? SqliteType.Text : SqliteType.Real;
+                pv.Value = v;
+                ins.ExecuteNonQuery();
+            }
+            tx.Commit();
+            _version++;
+        }
+    }
+
+    /// <summary>Files whose tags were never read (new since tags were enabled, or changed: an upsert clears the mark).</summary>
+    public List<(string Dir, string Name)> Untagged(int limit)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select dir, name from files where tagged = 0 limit $l";
+            cmd.Parameters.AddWithValue("$l", limit);
+            var list = new List<(string, string)>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add((r.GetString(0), r.GetString(1)));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>The tags of the files in one folder, for listings: file name → key → value.</summary>
+    public Dictionary<string, Dictionary<string, object>> TagsIn(string dir)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select f.name, t.k, t.v from tags t join files f on f.id = t.file_id where f.dir = $d";
+            cmd.Parameters.AddWithValue("$d", dir);
+            var d = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var name = r.GetString(0);
+                if (!d.TryGetValue(name, out var tags))
+                {
+                    d[name] = tags = new Dictionary<string, object>(StringComparer.Ordinal);
+                }
+                tags[r.GetString(1)] = r.GetValue(2);
+            }
+            return d;
         }
     }
 
