@@ -10,7 +10,7 @@ internal enum MediaFormat
     Mp4,
 }
 
-/// <summary>Chooses a reader from the first bytes (magic numbers first; the extension only settles raw MPEG frames).</summary>
+/// <summary>Chooses a reader from the first bytes (magic numbers first; the extension only settles MPEG audio without an ID3v2 tag).</summary>
 internal static class FormatSniffer
 {
     private static readonly HashSet<string> MpegExtensions = new(StringComparer.OrdinalIgnoreCase) { ".mp3", ".mp2", ".mp1", ".mpga" };
@@ -61,8 +61,8 @@ internal static class FormatSniffer
             return f.TryRead(after, m) && m.SequenceEqual("fLaC"u8) ? MediaFormat.Flac : MediaFormat.Mp3;
         }
 
-        return n >= 2 && h[0] == 0xFF && (h[1] & 0xE0) == 0xE0 && MpegExtensions.Contains(Path.GetExtension(path))
-            ? MediaFormat.Mp3
-            : MediaFormat.Unknown;
+        // raw MPEG frames have no magic of their own (a frame sync is common in any data), and junk before the first
+        // frame or an ID3v1-only file is common: the extension decides
+        return MpegExtensions.Contains(Path.GetExtension(path)) ? MediaFormat.Mp3 : MediaFormat.Unknown;
     }
 }
