@@ -43,14 +43,7 @@ internal static class TagReader
     {
         try
         {
-            return FormatSniffer.Sniff(f, path) switch
-            {
-                MediaFormat.Mp3 => Mp3Reader.Read(f),
-                MediaFormat.Flac => FlacReader.Read(f),
-                MediaFormat.Ogg => OggReader.Read(f),
-                MediaFormat.Mp4 => Mp4Reader.Read(f),
-                _ => null,
-            };
+            return ReadWith(FormatSniffer.Sniff(f, path), f);
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException
             or OverflowException or FormatException)
@@ -59,4 +52,14 @@ internal static class TagReader
             return new ProbedMedia();
         }
     }
+
+    /// <summary>One reader, without the safety net (the fuzz tests call this: any exception is a bug to fix).</summary>
+    internal static ProbedMedia? ReadWith(MediaFormat format, MediaFile f) => format switch
+    {
+        MediaFormat.Mp3 => Mp3Reader.Read(f),
+        MediaFormat.Flac => FlacReader.Read(f),
+        MediaFormat.Ogg => OggReader.Read(f),
+        MediaFormat.Mp4 => Mp4Reader.Read(f),
+        _ => null,
+    };
 }
