@@ -29,8 +29,15 @@ internal readonly struct TagValue : IEquatable<TagValue>
     public string Text => _text ?? Format(Number);
 
     /// <summary>The value boxed as <see cref="string"/>, <see cref="long"/> (whole numbers) or <see cref="double"/>, for SQLite and JSON.</summary>
-    public object ToObject() => _text is not null ? _text
-        : IsWhole(Number) ? (long)Number : Number;
+    public object ToObject()
+    {
+        if (_text is not null)
+        {
+            return _text;
+        }
+
+        return IsWhole(Number) ? (long)Number : (object)Number;
+    }
 
     public override string ToString() => Text;
 
