@@ -25,6 +25,11 @@ internal sealed class MtpRunner(IReadOnlyList<MtpSpec> parsers, IReadOnlyCollect
         var list = new List<MtpSpec>();
         foreach (var p in parsers)
         {
+            if (enabledTags is not null && !p.Tags.Any(enabledTags.Contains))
+            {
+                continue; // copyparty only registers a parser when one of its tags is indexed (-mte)
+            }
+
             if (audioKnown && ((isAudio && p.Audio == MtpAudio.Not) || (!isAudio && p.Audio == MtpAudio.Required)))
             {
                 continue;

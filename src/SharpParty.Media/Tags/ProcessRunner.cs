@@ -37,6 +37,9 @@ internal sealed record ProcessRequest(string FileName, IReadOnlyList<string> Arg
     public bool CaptureStdout { get; init; } = true;
 
     public bool CaptureStderr { get; init; } = true;
+
+    /// <summary>Run at below-normal priority (copyparty starts FFprobe and parsers with <c>nice</c>): requests come first.</summary>
+    public bool LowPriority { get; init; } = true;
 }
 
 /// <summary>
@@ -72,6 +75,18 @@ internal static class ProcessRunner
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {
             return Fail(); // not found or not executable
+        }
+
+        if (req.LowPriority)
+        {
+            try
+            {
+                p.PriorityClass = ProcessPriorityClass.BelowNormal;
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+            {
+                // it exited already, or the platform does not allow it: run at normal priority
+            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
