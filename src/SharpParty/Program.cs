@@ -44,10 +44,24 @@ internal static class Program
         {
             return 0;
         }
+        TlsIdentity? tls = null;
+        if (options.Tls.Mode != TlsMode.HttpOnly)
+        {
+            // before anything listens: a bad certificate is a config error (exit 2), not a runtime one
+            if (!CertificateSource.TryGet(options.Tls, CertificateSource.DefaultFile, DateTimeOffset.UtcNow, out tls, out var note, out var certError))
+            {
+                await Console.Error.WriteLineAsync("sharpparty: error: " + certError);
+                return 2;
+            }
+            if (note is not null)
+            {
+                Console.Out.WriteLine("sharpparty: " + note);
+            }
+        }
         RunningServer server;
         try
         {
-            server = await SharpPartyServer.StartAsync(options, cwd);
+            server = await SharpPartyServer.StartAsync(options, cwd, tls: tls);
         }
         catch (IOException e)
         {
@@ -59,6 +73,11 @@ internal static class Program
             foreach (var u in server.Urls)
             {
                 Console.Out.WriteLine($"sharpparty: listening on {u}");
+            }
+            if (tls is not null)
+            {
+                // printed once, so a user can compare it with what the browser shows before trusting the certificate
+                Console.Out.WriteLine($"sharpparty: {(options.Tls.Mode == TlsMode.HttpsOnly ? "https only" : "http and https on the same ports")}; certificate {tls.File}, SHA-256 {tls.Sha256}");
             }
             Console.Out.WriteLine(ReachableUrls.Describe(options, server.Urls));
             // SIGUSR1 reloads accounts and volumes, as copyparty (10 is SIGUSR1 on Linux)

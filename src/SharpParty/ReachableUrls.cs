@@ -13,20 +13,30 @@ internal static class ReachableUrls
     {
         var sb = new StringBuilder("open one of these in a browser:");
         var any = options.Addresses.Any(a => a is "::" or "0.0.0.0");
-        if (!any)
+        // every port speaks both unless --http-only / --https-only says otherwise (copyparty prints both lists too)
+        string[] schemes = options.Tls.Mode switch
         {
-            foreach (var u in bound)
+            TlsMode.HttpOnly => ["http"],
+            TlsMode.HttpsOnly => ["https"],
+            _ => ["http", "https"],
+        };
+        foreach (var scheme in schemes)
+        {
+            if (!any)
             {
-                sb.Append("\n  ").Append(u);
+                foreach (var u in bound)
+                {
+                    sb.Append("\n  ").Append(new UriBuilder(u) { Scheme = scheme }.Uri);
+                }
+                continue;
             }
-            return sb.ToString();
-        }
-        foreach (var port in bound.Select(u => u.Port).Distinct())
-        {
-            foreach (var ip in LocalAddresses())
+            foreach (var port in bound.Select(u => u.Port).Distinct())
             {
-                var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
-                sb.Append("\n  http://").Append(host).Append(':').Append(port).Append('/');
+                foreach (var ip in LocalAddresses())
+                {
+                    var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
+                    sb.Append("\n  ").Append(scheme).Append("://").Append(host).Append(':').Append(port).Append('/');
+                }
             }
         }
         return sb.ToString();

@@ -14,7 +14,7 @@ internal enum OptKind
 internal sealed record OptionDef(string Key, OptKind Kind, string? Default, string Metavar, string Help)
 {
     /// <summary>The command-line spelling: one dash for copyparty's short options (<c>-v</c>, <c>-e2dsa</c>, <c>-lo</c>), two otherwise.</summary>
-    public string Spelling => Key.Length <= 2 || Key is "lo" or "ed" or "nc" ? "-" + Key : "--" + Key;
+    public string Spelling => Key.Length <= 2 || Key is "lo" or "ed" or "nc" || Key.StartsWith("e2", StringComparison.Ordinal) ? "-" + Key : "--" + Key;
 }
 
 /// <summary>
@@ -35,8 +35,12 @@ internal static class OptionCatalog
         new("q", OptKind.Flag, null, "", "quiet: no request log"),
         new("lo", OptKind.Value, null, "PATH", "also write the log to this file (strftime patterns are expanded)"),
         new("hist", OptKind.Value, null, "PATH", "where volume state lives (default: VOL/.hist)"),
-        new("http-only", OptKind.Flag, null, "", "plain HTTP only on the listening ports"),
-        new("https-only", OptKind.Flag, null, "", "HTTPS only on the listening ports"),
+        new("http-only", OptKind.Flag, null, "", "plain HTTP only on the listening ports (no certificate is loaded)"),
+        new("https-only", OptKind.Flag, null, "", "HTTPS only on the listening ports (plain HTTP gets a 400 saying so)"),
+        new("cert", OptKind.Value, null, "PATH", "TLS certificate: a PEM file with the private key and the certificate (default: $XDG_CONFIG_HOME/sharpparty/cert.pem, self-signed, created on first start)"),
+        new("ssl-ver", OptKind.Value, null, "LIST", "TLS versions to offer, comma-separated: tls12, tls13 (default: both)"),
+        new("crt-sdays", OptKind.Value, "365", "D", "lifetime in days of a created certificate (as copyparty)"),
+        new("crt-alg", OptKind.Value, "ecdsa-256", "S-N", "key of a created certificate: ecdsa-256, rsa-2048 or rsa-4096 (as copyparty)"),
         new("vague-403", OptKind.Flag, null, "", "answer 404 instead of 403 so that existence is not revealed"),
         new("no-dot-mv", OptKind.Flag, null, "", "refuse moving dotfiles and folders that hold dotfiles"),
         new("no-dot-ren", OptKind.Flag, null, "", "refuse renaming a file or folder into a dotfile"),
@@ -58,6 +62,15 @@ internal static class OptionCatalog
         new("u2abort", OptKind.Value, "1", "NUM", "who may abort an unfinished upload in the unpost list: 0 nobody, 1 same IP and account, 2 same IP, 3 same account (volflag=u2abort; as copyparty)"),
         new("dotpart", OptKind.Flag, null, "", "unfinished uploads are hidden dotfiles (.NAME.PARTIAL)"),
         new("u2-fsync", OptKind.Flag, null, "", "fdatasync every up2k chunk before confirming it (survives power loss; slower; ours)"),
+        new("e2d", OptKind.Flag, null, "", "keep an index of each volume (uploads are recorded; search; dedup survives everything) (volflag=e2d)"),
+        new("e2ds", OptKind.Flag, null, "", "-e2d, and scan writable volumes at startup (volflag=e2ds)"),
+        new("e2dsa", OptKind.Flag, null, "", "-e2d, and scan all volumes at startup (volflag=e2dsa)"),
+        new("hash-mt", OptKind.Value, "0", "N", "files hashed at once by a scan; 0 = the core count (as copyparty)"),
+        new("re-maxage", OptKind.Value, "0", "SEC", "rescan volumes this often; 0 = only at startup (volflag=scan)"),
+        new("no-hash", OptKind.Value, null, "RE", "index files whose path matches RE without hashing them (volflag=nohash)"),
+        new("no-idx", OptKind.Value, null, "RE", "do not index files whose path matches RE (volflag=noidx)"),
+        new("srch-hits", OptKind.Value, "7999", "N", "most hits a search returns (as copyparty)"),
+        new("srch-time", OptKind.Value, "45", "SEC", "a search is stopped after this long (as copyparty)"),
         new("no-mv", OptKind.Flag, null, "", "disable move/rename"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),

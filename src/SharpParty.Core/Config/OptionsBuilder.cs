@@ -98,18 +98,11 @@ internal static class OptionsBuilder
             error = $"--ah-alg {ah}: supported are none, argon2 and argon2,ITERATIONS,MiB,LANES";
             return false;
         }
-        if (Has("http-only") && Has("https-only"))
+        if (!TlsOptions.TryBuild(Has, Last, workingDir, out var tls, out error))
         {
-            error = "--http-only and --https-only exclude each other";
             return false;
         }
-        if (Has("https-only"))
-        {
-            // better to refuse than to serve plain HTTP to someone who asked for HTTPS only
-            error = "--https-only: this build serves plain HTTP only (TLS is not implemented yet)";
-            return false;
-        }
-        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error))
+        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error) || !IndexOptions.TryBuild(Has, Last, out var index, out error))
         {
             return false;
         }
@@ -135,8 +128,7 @@ internal static class OptionsBuilder
             LogFile = Last("lo"),
             Hist = hist,
             AllowDots = Has("ed"),
-            HttpOnly = Has("http-only"),
-            HttpsOnly = Has("https-only"),
+            Tls = tls,
             Vague403 = Has("vague-403"),
             NoDotMv = Has("no-dot-mv"),
             NoDotRen = Has("no-dot-ren"),
@@ -145,6 +137,7 @@ internal static class OptionsBuilder
             BanPw = banPw,
             UnpostSeconds = unpost,
             Up2k = up2k,
+            Index = index,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

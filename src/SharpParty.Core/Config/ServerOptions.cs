@@ -41,8 +41,7 @@ internal sealed class ServerOptions
     public string? LogFile { get; init; }
     public string? Hist { get; init; }
     public bool AllowDots { get; init; }
-    public bool HttpOnly { get; init; }
-    public bool HttpsOnly { get; init; }
+    public TlsOptions Tls { get; init; } = new();
     public bool Vague403 { get; init; }
     public bool NoDotMv { get; init; }
     public bool NoDotRen { get; init; }
@@ -51,6 +50,7 @@ internal sealed class ServerOptions
     public BanRule? BanPw { get; init; }
     public int UnpostSeconds { get; init; } = 43200;
     public Up2kOptions Up2k { get; init; } = new();
+    public IndexOptions Index { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;

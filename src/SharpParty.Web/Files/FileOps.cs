@@ -1,6 +1,7 @@
 using SharpParty.Core.Storage;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
+using SharpParty.Web.Search;
 
 namespace SharpParty.Web.Files;
 
@@ -55,7 +56,7 @@ internal static class FileOps
     }
 
     /// <summary><c>?move=/dst</c> needs <c>m</c> at the source and <c>w</c> at the destination; <c>?copy=</c> needs <c>r</c> and <c>w</c>.</summary>
-    public static async Task MoveOrCopyAsync(RequestContext rc, string rawDst, bool copy)
+    public static async Task MoveOrCopyAsync(RequestContext rc, string rawDst, bool copy, IndexSet indexes)
     {
         var t = rc.Target;
         if (!copy && rc.Options.NoMv)
@@ -119,6 +120,7 @@ internal static class FileOps
         switch (res)
         {
             case TreeResult.Ok:
+                IndexMoved(indexes, t, dt, srcIsDir, copy);
                 rc.Note = (copy ? "copied to /" : "moved to /") + dt.VPath;
                 await Reply.Text(rc, 201, "k", "text/html; charset=utf-8");
                 return;
@@ -135,14 +137,14 @@ internal static class FileOps
     }
 
     /// <summary><c>?delete</c> and <c>DELETE</c>: recursive, needs <c>d</c>.</summary>
-    public static async Task DeleteAsync(RequestContext rc)
+    public static async Task DeleteAsync(RequestContext rc, IndexSet indexes)
     {
-        var (status, msg) = DeleteOne(rc, rc.Target);
+        var (status, msg) = DeleteOne(rc, rc.Target, indexes);
         await (status == 200 ? Reply.Text(rc, 200, msg, "text/html; charset=utf-8") : status == 403 ? Reply.Forbidden(rc, msg) : Reply.Error(rc, status, msg));
     }
 
     /// <summary><c>POST /?delete</c> with a JSON list; stops at the first failure, as copyparty.</summary>
-    public static async Task DeleteBatchAsync(RequestContext rc, IReadOnlyList<string> vpaths)
+    public static async Task DeleteBatchAsync(RequestContext rc, IReadOnlyList<string> vpaths, IndexSet indexes)
     {
         int files = 0, dirs = 0;
         foreach (var p in vpaths)
@@ -153,7 +155,7 @@ internal static class FileOps
                 await Reply.VfsFailure(rc, r);
                 return;
             }
-            var (status, msg, f, d) = DeleteCounted(rc, r.Path);
+            var (status, msg, f, d) = DeleteCounted(rc, r.Path, indexes);
             if (status != 200)
             {
                 await (status == 403 ? Reply.Forbidden(rc, msg) : Reply.Error(rc, status, msg));
@@ -165,13 +167,13 @@ internal static class FileOps
         await Reply.Text(rc, 200, $"deleted {files} files (and {dirs}/{dirs} folders)", "text/html; charset=utf-8");
     }
 
-    private static (int, string) DeleteOne(RequestContext rc, VfsPath t)
+    private static (int, string) DeleteOne(RequestContext rc, VfsPath t, IndexSet indexes)
     {
-        var (s, m, _, _) = DeleteCounted(rc, t);
+        var (s, m, _, _) = DeleteCounted(rc, t, indexes);
         return (s, m);
     }
 
-    private static (int Status, string Msg, int Files, int Dirs) DeleteCounted(RequestContext rc, VfsPath t)
+    private static (int Status, string Msg, int Files, int Dirs) DeleteCounted(RequestContext rc, VfsPath t, IndexSet indexes)
     {
         if (rc.Options.NoDel)
         {
@@ -191,6 +193,7 @@ internal static class FileOps
             try
             {
                 File.Delete(fs);
+                IndexForget(indexes, t, isDir: false);
                 return (200, "deleted 1 files (and 0/0 folders)", 1, 0);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -207,7 +210,50 @@ internal static class FileOps
             return (400, "cannot delete a folder that holds a mounted volume", 0, 0);
         }
         var (f, d, ok) = TreeOps.DeleteTree(fs);
+        IndexForget(indexes, t, isDir: true);
         return ok ? (200, $"deleted {f} files (and {d}/{d} folders)", f, d) : (409, $"deleted {f} files but some could not be removed", f, d);
+    }
+
+    /// <summary>Keeps the index in step with a delete (a rescan would too, but dedup must not offer a deleted file).</summary>
+    private static void IndexForget(IndexSet indexes, VfsPath t, bool isDir)
+    {
+        if (t.Volume is not { } v || indexes.For(v) is not { } idx)
+        {
+            return;
+        }
+        var (dir, name) = Split(t.Rel);
+        if (isDir)
+        {
+            idx.RemoveTree(t.Rel);
+        }
+        else
+        {
+            idx.Remove(dir, name);
+        }
+    }
+
+    /// <summary>A moved file keeps its row (a rename within the volume); folders and moves across volumes are forgotten at the
+    /// source and found again at the destination by the next scan.</summary>
+    private static void IndexMoved(IndexSet indexes, VfsPath src, VfsPath dst, bool isDir, bool copy)
+    {
+        if (copy || src.Volume is not { } v || indexes.For(v) is not { } idx)
+        {
+            return;
+        }
+        if (!isDir && dst.Volume == v)
+        {
+            var (d1, n1) = Split(src.Rel);
+            var (d2, n2) = Split(dst.Rel);
+            idx.Rename(d1, n1, d2, n2);
+            return;
+        }
+        IndexForget(indexes, src, isDir);
+    }
+
+    private static (string Dir, string Name) Split(string rel)
+    {
+        var slash = rel.LastIndexOf('/');
+        return slash < 0 ? ("", rel) : (rel[..slash], rel[(slash + 1)..]);
     }
 
     private static bool UploadDiskFull(Exception e) => Upload.UploadSink.IsDiskFull(e);

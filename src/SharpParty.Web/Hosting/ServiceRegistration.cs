@@ -31,6 +31,12 @@ internal static class ServiceRegistration
         services.AddSingleton<UploadLedger>();
         services.AddSingleton<Unpost>();
         services.AddHostedService<LifetimeSweeper>();
+        services.AddSingleton<SharpParty.Web.Search.IndexSet>();
+        services.AddSingleton<SharpParty.Web.Search.SearchHandler>();
+        services.AddSingleton<SharpParty.Web.Search.IndexScanService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.IndexScanService>());
+        services.AddSingleton<SharpParty.Web.Search.UploadHasher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.UploadHasher>());
         return services;
     }
 }

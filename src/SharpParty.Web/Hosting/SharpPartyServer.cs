@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,9 +15,14 @@ using SharpParty.Web.Routing;
 namespace SharpParty.Web.Hosting;
 
 /// <summary>A started server: its bound addresses, and how to stop it.</summary>
-internal sealed class RunningServer(WebApplication app, ConfigHolder config, IReadOnlyList<Uri> urls) : IAsyncDisposable
+internal sealed class RunningServer(WebApplication app, ConfigHolder config, IReadOnlyList<Uri> urls, TlsIdentity? tls) : IAsyncDisposable
 {
+    /// <summary>One URL per bound address, https:// with <c>--https-only</c>, else http:// (the same ports also speak
+    /// https unless <c>--http-only</c>).</summary>
     public IReadOnlyList<Uri> Urls { get; } = urls;
+
+    /// <summary>The certificate served on https, or null with <c>--http-only</c>.</summary>
+    public TlsIdentity? Tls { get; } = tls;
 
     public ConfigHolder Config { get; } = config;
 
@@ -34,8 +41,20 @@ internal sealed class RunningServer(WebApplication app, ConfigHolder config, IRe
 /// <summary>Builds Kestrel with our limits and one catch-all request handler.</summary>
 internal static class SharpPartyServer
 {
-    public static async Task<RunningServer> StartAsync(ServerOptions options, string workingDir, ILoggerProvider? logProvider = null)
+    /// <param name="tls">the certificate, found beforehand (the executable does that to exit 2 on a bad one); when null
+    /// and TLS is on, it is found here and a bad one throws</param>
+    public static async Task<RunningServer> StartAsync(ServerOptions options, string workingDir, ILoggerProvider? logProvider = null,
+        TlsIdentity? tls = null)
     {
+        if (tls is null && options.Tls.Mode != TlsMode.HttpOnly
+            && !CertificateSource.TryGet(options.Tls, CertificateSource.DefaultFile, DateTimeOffset.UtcNow, out tls, out _, out var certError))
+        {
+            throw new InvalidOperationException(certError);
+        }
+        if (options.Tls.Mode == TlsMode.HttpOnly)
+        {
+            tls = null;
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = workingDir });
         builder.Logging.ClearProviders();
         // -q: only warnings and errors, as copyparty
@@ -57,6 +76,15 @@ internal static class SharpPartyServer
             // read ahead up to 4 MiB of a body while the previous MiB is hashed (Kestrel's default is 1 MiB)
             k.Limits.MaxRequestBufferSize = 4 << 20;
             k.AllowSynchronousIO = false;
+            var https = tls is null ? null : HttpsOptions(tls, options.Tls);
+            void Endpoint(ListenOptions listen)
+            {
+                if (https is not null)
+                {
+                    // a connection that has not sent its first byte within the request-header timeout is closed
+                    TlsDetection.Configure(listen, https, k.Limits.RequestHeadersTimeout);
+                }
+            }
             foreach (var addr in options.Addresses)
             {
                 var ip = IPAddress.Parse(addr);
@@ -64,11 +92,11 @@ internal static class SharpPartyServer
                 {
                     if (ip.Equals(IPAddress.IPv6Any))
                     {
-                        k.ListenAnyIP(port);
+                        k.ListenAnyIP(port, Endpoint);
                     }
                     else
                     {
-                        k.Listen(ip, port);
+                        k.Listen(ip, port, Endpoint);
                     }
                 }
             }
@@ -81,10 +109,29 @@ internal static class SharpPartyServer
         // uploads interrupted by the last stop (or a crash) are known before the first request
         app.Services.GetRequiredService<SharpParty.Core.Up2k.RegistrySet>().OpenAll(options.Vfs.Volumes);
         var handler = app.Services.GetRequiredService<RequestHandler>();
+        if (options.Tls.Mode == TlsMode.HttpsOnly)
+        {
+            app.Use(HttpsOnlyGate.Wrap);
+        }
         app.Run(handler.HandleAsync);
         await app.StartAsync();
         var server = app.Services.GetRequiredService<IServer>();
-        var urls = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList();
-        return new RunningServer(app, config, urls);
+        // Kestrel reports every endpoint with TLS as https://; ours take both, so the scheme is the one users should type
+        var scheme = options.Tls.Mode == TlsMode.HttpsOnly ? "https" : "http";
+        var urls = server.Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new UriBuilder(a.Replace("[::]", "[::1]", StringComparison.Ordinal)) { Scheme = scheme }.Uri)
+            .ToList();
+        return new RunningServer(app, config, urls, tls);
     }
+
+    private static HttpsConnectionAdapterOptions HttpsOptions(TlsIdentity tls, TlsOptions options) => new()
+    {
+        ServerCertificate = tls.Certificate,
+        ServerCertificateChain = tls.Chain,
+        SslProtocols = options.Protocols,
+        ClientCertificateMode = ClientCertificateMode.NoCertificate,
+        CheckCertificateRevocation = false,
+        // as copyparty, whose socket timeout during the handshake is 10 s (httpconn.py); also Kestrel's default
+        HandshakeTimeout = TimeSpan.FromSeconds(10),
+    };
 }

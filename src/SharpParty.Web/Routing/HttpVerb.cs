@@ -32,6 +32,8 @@ internal enum HttpVerb
     UnpostList,
     Options,
     Reload,
+    /// <summary><c>?scan</c>: an admin asks for a rescan of the indexed volumes.</summary>
+    Rescan,
     /// <summary>GET/POST with <c>?pw=</c> and nothing else to do but log in (cookie set by the auth step).</summary>
     Static,
     MethodNotAllowed,

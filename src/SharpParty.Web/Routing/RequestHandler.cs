@@ -11,6 +11,7 @@ using SharpParty.Web.Browse;
 using SharpParty.Web.Download;
 using SharpParty.Web.Files;
 using SharpParty.Web.Hosting;
+using SharpParty.Web.Search;
 using SharpParty.Web.Up2k;
 using SharpParty.Web.Upload;
 
@@ -29,6 +30,8 @@ internal sealed partial class RequestHandler(
     ChunkHandler chunks,
     BeamSender beam,
     Unpost unpost,
+    IndexSet indexes,
+    IndexScanService scanner,
     StaticAssets assets,
     BanList bans,
     TimeProvider time,
@@ -185,13 +188,13 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.Move:
             case HttpVerb.Copy:
-                await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy);
+                await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy, indexes);
                 return;
             case HttpVerb.Delete:
-                await FileOps.DeleteAsync(rc);
+                await FileOps.DeleteAsync(rc, indexes);
                 return;
             case HttpVerb.DeleteBatch:
-                await DeleteBatchAsync(rc, unpost);
+                await DeleteBatchAsync(rc, unpost, indexes);
                 return;
             case HttpVerb.Options:
                 rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
@@ -199,6 +202,15 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.Reload:
                 await ReloadAsync(rc);
+                return;
+            case HttpVerb.Rescan:
+                if (!rc.Target.Can(Perm.Admin))
+                {
+                    await Reply.Forbidden(rc, "only admins may start a rescan");
+                    return;
+                }
+                scanner.RequestScanAll();
+                await Reply.Text(rc, 200, "rescan started\n");
                 return;
             case HttpVerb.MethodNotAllowed:
                 rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
@@ -314,7 +326,7 @@ internal sealed partial class RequestHandler(
         await ListingAsync(rc, null);
     }
 
-    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost)
+    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost, IndexSet indexes)
     {
         var body = await ReadSmallBodyAsync(rc);
         if (body is null)
@@ -342,7 +354,7 @@ internal sealed partial class RequestHandler(
             await unpost.DeleteAsync(rc, paths);
             return;
         }
-        await FileOps.DeleteBatchAsync(rc, paths);
+        await FileOps.DeleteBatchAsync(rc, paths, indexes);
     }
 
     private static async Task<string?> ReadSmallBodyAsync(RequestContext rc)

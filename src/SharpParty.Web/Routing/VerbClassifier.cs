@@ -15,6 +15,10 @@ internal static class VerbClassifier
             {
                 return HttpVerb.Reload;
             }
+            if (q.Has("scan"))
+            {
+                return HttpVerb.Rescan;
+            }
             if (q.Has("move") || q.Has("copy") || q.Has("delete"))
             {
                 // as copyparty without --getmod: changes need POST, so a link or prefetch cannot delete anything

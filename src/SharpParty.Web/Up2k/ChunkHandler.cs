@@ -18,7 +18,7 @@ internal sealed record PlannedChunk(string Hash, long[] Offsets, long Length);
 /// journaled) as soon as its bytes are written and its hash matches, and the request that confirms the last one
 /// moves the file into place. Every chunk marked busy here is released on every path out (spec §8.2).
 /// </summary>
-internal sealed partial class ChunkHandler(RegistrySet registries, ILogger<ChunkHandler> log, TimeProvider time)
+internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.Web.Search.IndexSet indexes, ILogger<ChunkHandler> log, TimeProvider time)
 {
     public async Task HandleAsync(RequestContext rc)
     {
@@ -101,6 +101,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, ILogger<Chunk
         if (left == 0)
         {
             LogFinished(log, rc.User, job.Size, "/" + HandshakeHandler.VPathOf(vol, job));
+            indexes.RecordUpload(vol, job.Folder, job.Name, job.Size, job.Lmod, job.DataWark, job.Started, job.Ip, job.User);
         }
         switch (failure.Kind)
         {

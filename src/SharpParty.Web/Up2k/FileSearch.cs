@@ -10,7 +10,7 @@ namespace SharpParty.Web.Up2k;
 /// File-search by content (spec §2.10): a handshake with <c>srch</c> finds where files with that content already are,
 /// in every volume the user may read. Until the index exists this looks at the uploads the registries remember.
 /// </summary>
-internal sealed class FileSearch(RegistrySet registries)
+internal sealed class FileSearch(RegistrySet registries, SharpParty.Web.Search.IndexSet indexes)
 {
     public async Task HandleAsync(RequestContext rc, HandshakeRequest req)
     {
@@ -23,6 +23,23 @@ internal sealed class FileSearch(RegistrySet registries)
             {
                 if ((vol.PermsFor(rc.User) & Perm.Read) == 0)
                 {
+                    continue;
+                }
+                var shadowed = rc.Options.Vfs.Volumes.Where(o => o != vol && (vol.VPath.Length == 0 || o.VPath.StartsWith(vol.VPath + "/", StringComparison.Ordinal)))
+                    .Select(o => (vol.VPath.Length == 0 ? o.VPath : o.VPath[(vol.VPath.Length + 1)..]) + "/").ToArray();
+                var dots = (vol.PermsFor(rc.User) & Perm.Dots) != 0 || vol.HasFlag("dots");
+                if (indexes.For(vol) is { } idx)
+                {
+                    // the index knows files that were there before the server started, too
+                    foreach (var r in idx.FindByWark(wark))
+                    {
+                        var rel = r.Dir.Length == 0 ? r.Name : r.Dir + "/" + r.Name;
+                        if ((!dots && (rel.StartsWith('.') || rel.Contains("/.", StringComparison.Ordinal))) || shadowed.Any(m => rel.StartsWith(m, StringComparison.Ordinal)))
+                        {
+                            continue;
+                        }
+                        hits.Add((r.Mtime, r.Size, UrlPath.Quote(vol.VPath.Length == 0 ? rel : vol.VPath + "/" + rel)));
+                    }
                     continue;
                 }
                 var reg = registries.Opened.FirstOrDefault(r => r.VolumeRoot == vol.RealPath);

@@ -5,6 +5,7 @@ using SharpParty.Core.Storage;
 using SharpParty.Core.Up2k;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
+using SharpParty.Web.Search;
 using SharpParty.Web.Upload;
 
 namespace SharpParty.Web.Up2k;
@@ -29,7 +30,7 @@ internal enum HandshakeOutcome
 /// elsewhere: then it is copied or linked on the server and the client sends nothing).
 /// </summary>
 internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearch search, UploadReservation reservation, UploadLimiter limiter,
-    TimeProvider time, ILogger<HandshakeHandler> log)
+    IndexSet indexes, SearchHandler querySearch, TimeProvider time, ILogger<HandshakeHandler> log)
 {
     /// <summary>copyparty's cap on a JSON body.</summary>
     private const int MaxJson = 1 << 20;
@@ -53,6 +54,11 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
             if (got < len)
             {
                 await Reply.Error(rc, 422, "client disconnected while posting JSON");
+                return;
+            }
+            // POST ?srch with {"q": ...}: a search by query rather than by content (copyparty routes both through here)
+            if (rc.Query.Has("srch") && await querySearch.TryHandleAsync(rc, buf.AsMemory(0, (int)len)))
+            {
                 return;
             }
             if (!HandshakeRequest.TryParse(buf.AsSpan(0, (int)len), rc.Query.Has("srch"), out var req, out var status, out var error))
@@ -130,9 +136,12 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
         var ticket = new UploadTicket(rc, req, vol, folder, t.Rel, name, wark, dwark, lmod, now, opts, life);
 
         var (outcome, job, status, error) = Decide(reg, ticket);
-        if (outcome == HandshakeOutcome.Dupe)
+        // a dupe source that no longer matches is forgotten and the decision made again (bounded: each round drops one)
+        for (var round = 0; outcome == HandshakeOutcome.Dupe; round++)
         {
-            (outcome, job, status, error) = await MakeDupeAsync(reg, ticket, job!);
+            (outcome, job, status, error) = round < 8
+                ? await MakeDupeAsync(reg, ticket, job!)
+                : (HandshakeOutcome.Error, null, 503, "too many stale copies of this file in the index; please try again after a rescan");
         }
         switch (outcome)
         {
@@ -171,7 +180,7 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
     {
         lock (reg.Gate)
         {
-            var existing = StillValid(reg, reg.Find(tk.Wark));
+            var existing = StillValid(reg, reg.Find(tk.Wark)) ?? FromIndex(tk);
             if (existing is not null)
             {
                 var samePlace = (existing.Folder == tk.FolderRel || existing.ClientFolder == tk.FolderRel)
@@ -202,6 +211,65 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
             limiter.Record(tk.Volume, tk.Rc.Ip, tk.Req.Size);
             return (HandshakeOutcome.Reply, job, 0, null);
         }
+    }
+
+    /// <summary>
+    /// The index as the dedup source (spec §2.6 step 1): files with this content anywhere in the volume, including ones
+    /// that were there before the server started. Best candidate first: same folder and name, then same folder, then the
+    /// longest common folder prefix (copyparty's scoring). Rows whose file is gone or resized are forgotten.
+    /// </summary>
+    private UploadJob? FromIndex(UploadTicket tk)
+    {
+        if (tk.Options.NoClone || tk.Req.Hashes.Length == 0 || indexes.For(tk.Volume) is not { } idx)
+        {
+            return null;
+        }
+        List<SharpParty.Index.FileRow> rows;
+        try
+        {
+            rows = idx.FindByWark(tk.DataWark);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null;
+        }
+        foreach (var r in rows.OrderByDescending(r => Score(r, tk)))
+        {
+            var fi = new FileInfo(Path.Combine(tk.Volume.RealPath, r.Dir, r.Name));
+            if (!fi.Exists || fi.Length != r.Size)
+            {
+                idx.Remove(r.Dir, r.Name);
+                continue;
+            }
+            return new UploadJob
+            {
+                Wark = tk.Wark,
+                DataWark = tk.DataWark,
+                Folder = r.Dir,
+                Name = r.Name,
+                ClientName = r.Name,
+                PartialName = r.Name + ".PARTIAL",
+                Size = r.Size,
+                Lmod = r.Mtime,
+                Hashes = [],
+                User = r.UpUser ?? "",
+                Ip = r.UpIp ?? "",
+                Started = r.UpAt,
+                Done = true,
+            };
+        }
+        return null;
+    }
+
+    private static int Score(SharpParty.Index.FileRow r, UploadTicket tk)
+    {
+        var sameDir = r.Dir == tk.FolderRel;
+        var prefix = 0;
+        while (prefix < r.Dir.Length && prefix < tk.FolderRel.Length && r.Dir[prefix] == tk.FolderRel[prefix])
+        {
+            prefix++;
+        }
+        return (sameDir ? 3210 : prefix) + (r.Name == tk.Name ? 1 : 0);
     }
 
     /// <summary>Call under the lock: drops a job whose files vanished or changed size (spec §2.6 step 2).</summary>
@@ -256,6 +324,7 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
                 {
                     reg.Forget(source);
                 }
+                indexes.For(tk.Volume)?.Remove(source.Folder, source.Name);
                 return Decide(reg, tk);
             }
         }
@@ -279,6 +348,7 @@ internal sealed partial class HandshakeHandler(RegistrySet registries, FileSearc
         {
             reg.Add(job);
         }
+        indexes.RecordUpload(tk.Volume, job.Folder, job.Name, job.Size, tk.Lmod, tk.DataWark, tk.Now, job.Ip, job.User);
         LogDupe(log, tk.Rc.User, result.ToString().ToLowerInvariant(), "/" + VPathOf(tk.Volume, source), "/" + VPathOf(tk.Volume, job));
         return (HandshakeOutcome.Reply, job, 0, null);
     }

@@ -8,7 +8,7 @@ namespace SharpParty.Web.Up2k;
 /// Remembers finished basic uploads (PUT, multipart) in the volume's registry too, under a metadata wark, so that
 /// unpost and <c>lifetime</c> treat them like up2k uploads (copyparty needs its index, <c>-e2d</c>, for both).
 /// </summary>
-internal sealed class UploadLedger(RegistrySet registries, TimeProvider time)
+internal sealed class UploadLedger(RegistrySet registries, SharpParty.Web.Search.UploadHasher hasher, TimeProvider time)
 {
     public void Record(Volume vol, string folderRel, string name, long size, string user, string ip)
     {
@@ -38,5 +38,6 @@ internal sealed class UploadLedger(RegistrySet registries, TimeProvider time)
         {
             reg.Add(job);
         }
+        hasher.Enqueue(vol, folderRel, name, now, ip, user);
     }
 }

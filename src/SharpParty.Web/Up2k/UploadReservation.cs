@@ -11,7 +11,7 @@ namespace SharpParty.Web.Up2k;
 /// a collision name, and the final rename can never land on someone else's file) and creates the partial file at its
 /// full length, so a full disk is found at the handshake, not halfway through.
 /// </summary>
-internal sealed class UploadReservation(IpHasher ipHash, TimeProvider time)
+internal sealed class UploadReservation(IpHasher ipHash, SharpParty.Web.Search.IndexSet indexes, TimeProvider time)
 {
     /// <summary>Length of random names (<c>rand</c>; copyparty's <c>nrand</c> default 9).</summary>
     private const int RandLength = 9;
@@ -31,6 +31,7 @@ internal sealed class UploadReservation(IpHasher ipHash, TimeProvider time)
             HandshakeHandler.TrySetMtime(final, tk.Lmod);
             var empty = tk.NewJob(name, name + ".PARTIAL", done: true);
             reg.Add(empty);
+            indexes.RecordUpload(tk.Volume, empty.Folder, empty.Name, 0, tk.Lmod, tk.DataWark, tk.Now, empty.Ip, empty.User);
             return (empty, 0, null);
         }
         var partialName = tk.Options.DotPart ? "." + name + ".PARTIAL" : name + ".PARTIAL";

@@ -37,6 +37,9 @@ public sealed class TestServer : IAsyncDisposable
 
     internal IServiceProvider Services => _server.Services;
 
+    /// <summary>The certificate this server offers on https (null with --http-only).</summary>
+    internal TlsIdentity? Tls => _server.Tls;
+
     /// <summary>Starts a server; <paramref name="args"/> are copyparty-style, e.g. ["-v", "srv::r"]; "-i 127.0.0.1 -p 0 -q" are added.</summary>
     /// <param name="root">an existing folder to serve (a restart over the same files); it is then left in place</param>
     public static async Task<TestServer> StartAsync(string[] args, Action<string>? prepare = null, string? root = null)

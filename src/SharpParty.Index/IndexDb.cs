@@ -1,0 +1,120 @@
+using Microsoft.Data.Sqlite;
+
+namespace SharpParty.Index;
+
+/// <summary>
+/// Opens (or creates) one volume's index file: WAL mode, our own schema with a version number and forward migrations.
+/// A file that is not a database, or fails its integrity check, is moved aside and a new one is started; the next scan
+/// fills it again, so nothing on disk is lost.
+/// </summary>
+internal static class IndexDb
+{
+    /// <summary>Our file name: a different one from copyparty's <c>up2k.db</c>, so both can index one folder.</summary>
+    public const string FileName = "sp-index.db";
+
+    public const int SchemaVersion = 1;
+
+    private static readonly string[] Migrations =
+    [
+        // v1
+        """
+        create table files (
+            id integer primary key,
+            dir text not null,
+            name text not null,
+            size integer not null,
+            mtime integer not null,
+            wark text not null,
+            up_at integer not null default 0,
+            up_ip text,
+            up_user text
+        );
+        create unique index files_path on files(dir, name);
+        create index files_wark on files(wark);
+        create index files_name on files(name);
+        create table tags (
+            file_id integer not null references files(id) on delete cascade,
+            k text not null,
+            v text not null
+        );
+        create index tags_file on tags(file_id);
+        create index tags_kv on tags(k, v);
+        """,
+    ];
+
+    /// <summary>Opens the database at <paramref name="path"/>; <paramref name="note"/> says when a broken one was replaced.</summary>
+    public static SqliteConnection Open(string path, out string? note)
+    {
+        note = null;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            return OpenChecked(path);
+        }
+        catch (SqliteException e)
+        {
+            var aside = path + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                if (File.Exists(path + suffix))
+                {
+                    File.Move(path + suffix, aside + suffix, overwrite: true);
+                }
+            }
+            note = $"index {path} was unreadable ({e.SqliteErrorCode}: {e.Message.Split('\n')[0]}); moved aside to {Path.GetFileName(aside)} and rebuilding";
+            return OpenChecked(path);
+        }
+    }
+
+    private static SqliteConnection OpenChecked(string path)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            c.Open();
+            Exec(c, "pragma journal_mode=wal; pragma synchronous=normal; pragma foreign_keys=on; pragma busy_timeout=5000;");
+            using (var chk = c.CreateCommand())
+            {
+                chk.CommandText = "pragma quick_check";
+                if (chk.ExecuteScalar() is not "ok")
+                {
+                    throw new SqliteException("integrity check failed", 11);
+                }
+            }
+            Migrate(c);
+            return c;
+        }
+        catch
+        {
+            c.Dispose();
+            throw;
+        }
+    }
+
+    private static void Migrate(SqliteConnection c)
+    {
+        using var get = c.CreateCommand();
+        get.CommandText = "pragma user_version";
+        var version = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new SqliteException($"index schema {version} is newer than this build understands ({SchemaVersion})", 1);
+        }
+        for (var v = version; v < SchemaVersion; v++)
+        {
+            using var tx = c.BeginTransaction();
+            Exec(c, Migrations[v], tx);
+            Exec(c, $"pragma user_version = {v + 1}", tx);
+            tx.Commit();
+        }
+    }
+
+    public static void Exec(SqliteConnection c, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.IO.Enumeration;
+using System.Text.RegularExpressions;
+using SharpParty.Core.Up2k;
+
+namespace SharpParty.Index;
+
+/// <summary>What a scan did.</summary>
+internal sealed record ScanResult(long Seen, long Hashed, long HashedBytes, long Removed, long Unchanged, TimeSpan Took, long Failed);
+
+/// <summary>Settings of one scan.</summary>
+/// <param name="HashParallelism">files hashed at once (copyparty's <c>--hash-mt</c>)</param>
+/// <param name="NoHash">paths (relative to the volume) that are indexed without hashing (<c>--no-hash</c>)</param>
+/// <param name="NoIndex">paths that are not indexed at all (<c>--no-idx</c>)</param>
+/// <param name="Skip">files to leave alone, e.g. the placeholders of uploads in progress</param>
+internal sealed record ScanOptions(string Salt, int HashParallelism, Regex? NoHash = null, Regex? NoIndex = null,
+    Func<string, string, bool>? Skip = null, Action<ScanProgress>? Progress = null);
+
+/// <summary>Progress for the log line a scan writes every few seconds.</summary>
+internal readonly record struct ScanProgress(long FilesDone, long FilesToHash, long BytesDone, long BytesToHash, TimeSpan Elapsed);
+
+/// <summary>
+/// Brings a volume's index in line with its files: walks the folder tree, skips files whose size and mtime are
+/// unchanged, hashes new and changed ones with the up2k scheme (so files that were there before the server can be found
+/// by content and deduplicated) on a bounded number of cores, and forgets files that are gone. Commits in batches.
+/// </summary>
+internal static class Scanner
+{
+    private const int BatchRows = 2000;
+
+    private static readonly TimeSpan BatchTime = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(3);
+
+    public static async Task<ScanResult> ScanAsync(string root, VolumeIndex index, ScanOptions o, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var known = index.Snapshot();
+        var seen = new HashSet<(string, string)>();
+        var toHash = new List<(string Dir, string Name, long Size, long Mtime)>();
+        long unchanged = 0;
+        foreach (var (dir, name, size, mtime) in Walk(root))
+        {
+            ct.ThrowIfCancellationRequested();
+            var rel = dir.Length == 0 ? name : dir + "/" + name;
+            if (o.Skip?.Invoke(dir, name) == true || o.NoIndex?.IsMatch(rel) == true)
+            {
+                continue;
+            }
+            seen.Add((dir, name));
+            if (known.TryGetValue((dir, name), out var k) && k.Size == size && k.Mtime == mtime)
+            {
+                unchanged++;
+                continue;
+            }
+            toHash.Add((dir, name, size, mtime));
+        }
+
+        var removes = known.Keys.Where(k => !seen.Contains(k)).ToList();
+        if (removes.Count > 0)
+        {
+            index.Batch([], removes);
+        }
+
+        var pending = new List<FileRow>(BatchRows);
+        var pendingGate = new Lock();
+        var lastCommit = Stopwatch.StartNew();
+        var lastProgress = Stopwatch.StartNew();
+        long hashed = 0, bytes = 0, failed = 0;
+        var totalBytes = toHash.Sum(f => f.Size);
+        // biggest first: a long file starts early instead of holding up the end of the scan
+        var order = toHash.OrderByDescending(f => f.Size).ToList();
+        await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.HashParallelism), CancellationToken = ct },
+            async (f, c) =>
+            {
+                var rel = f.Dir.Length == 0 ? f.Name : f.Dir + "/" + f.Name;
+                string wark;
+                if (f.Size == 0 || o.NoHash?.IsMatch(rel) == true)
+                {
+                    wark = Up2kHash.MetaWark(o.Salt, f.Size, f.Mtime, f.Dir, f.Name);
+                }
+                else
+                {
+                    try
+                    {
+                        var (w, _, size) = await FileHasher.HashAsync(Path.Combine(root, f.Dir, f.Name), o.Salt, 1, c);
+                        if (size != f.Size)
+                        {
+                            // changed while we read it: the next scan sees it settled
+                            Interlocked.Increment(ref failed);
+                            return;
+                        }
+                        wark = w;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        return;
+                    }
+                }
+                List<FileRow>? flush = null;
+                lock (pendingGate)
+                {
+                    pending.Add(new FileRow(f.Dir, f.Name, f.Size, f.Mtime, wark));
+                    hashed++;
+                    bytes += f.Size;
+                    if (pending.Count >= BatchRows || lastCommit.Elapsed > BatchTime)
+                    {
+                        flush = [.. pending];
+                        pending.Clear();
+                        lastCommit.Restart();
+                    }
+                    if (o.Progress is not null && lastProgress.Elapsed > ProgressEvery)
+                    {
+                        lastProgress.Restart();
+                        o.Progress(new ScanProgress(hashed, toHash.Count, bytes, totalBytes, clock.Elapsed));
+                    }
+                }
+                if (flush is not null)
+                {
+                    index.Batch(flush, []);
+                }
+            });
+        index.Batch(pending, []);
+        return new ScanResult(seen.Count, hashed, bytes, removes.Count, unchanged, clock.Elapsed, failed);
+    }
+
+    /// <summary>Every regular file under the root (symlinked files included, symlinked folders not followed), except the
+    /// state folder and files still being written.</summary>
+    private static IEnumerable<(string Dir, string Name, long Size, long Mtime)> Walk(string root)
+    {
+        var opts = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
+        var stack = new Stack<string>();
+        stack.Push("");
+        while (stack.Count > 0)
+        {
+            var rel = stack.Pop();
+            var abs = rel.Length == 0 ? root : Path.Combine(root, rel);
+            var entries = new FileSystemEnumerable<(string Name, bool Dir, bool Link, long Size, long Mtime)>(abs,
+                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0, e.Length,
+                    e.LastWriteTimeUtc.ToUnixTimeSeconds()), opts);
+            List<(string Name, bool Dir, bool Link, long Size, long Mtime)> list;
+            try
+            {
+                list = [.. entries];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (var (name, isDir, link, size, mtime) in list)
+            {
+                if (isDir)
+                {
+                    if (!link && !(rel.Length == 0 && name == ".hist"))
+                    {
+                        stack.Push(rel.Length == 0 ? name : rel + "/" + name);
+                    }
+                    continue;
+                }
+                if (name.EndsWith(".PARTIAL", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                if (link)
+                {
+                    // a dedup symlink: index what it points at (stat follows the link), if it still exists
+                    var fi = new FileInfo(Path.Combine(abs, name));
+                    var target = fi.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+                    if (target is null || !target.Exists)
+                    {
+                        continue;
+                    }
+                    yield return (rel, name, target.Length, new DateTimeOffset(target.LastWriteTimeUtc).ToUnixTimeSeconds());
+                    continue;
+                }
+                yield return (rel, name, size, mtime);
+            }
+        }
+    }
+}

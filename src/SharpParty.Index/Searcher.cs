@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace SharpParty.Index;
+
+/// <summary>One search hit, with its volume's URL prefix already applied.</summary>
+internal sealed record SearchHit(string VPath, long Size, long Mtime, long UpAt);
+
+/// <summary>Runs a parsed query over the indexes of the volumes a user may read, newest first, up to a hit limit.</summary>
+internal static class Searcher
+{
+    /// <param name="volumes">per volume: its index, its URL path, whether the user may see dotfiles there, and the folders
+    /// (relative to it) where other volumes are mounted over it — hits there belong to those volumes and their permissions</param>
+    public static List<SearchHit> Run(IEnumerable<(VolumeIndex Index, string VPath, bool Dots, string[] Shadowed)> volumes, ParsedQuery q, int limit,
+        CancellationToken ct, out bool truncated)
+    {
+        truncated = false;
+        var hits = new List<SearchHit>();
+        foreach (var (index, vpath, dots, shadowed) in volumes)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var db = index.OpenReader();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = $"select dir, name, size, mtime, up_at from files f where {q.Where} order by f.mtime desc limit $lim";
+            cmd.Parameters.AddWithValue("$vp", vpath.Length == 0 ? "" : vpath + "/");
+            cmd.Parameters.AddWithValue("$lim", limit + 1);
+            foreach (var (name, value) in q.Parameters)
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
+            using var cancel = ct.Register(cmd.Cancel);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var dir = r.GetString(0);
+                var rel = dir.Length == 0 ? r.GetString(1) : dir + "/" + r.GetString(1);
+                var vp = vpath.Length == 0 ? rel : vpath + "/" + rel;
+                if ((!dots && HasDotSegment(rel)) || shadowed.Any(m => rel.StartsWith(m, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+                hits.Add(new SearchHit(vp, r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+            }
+        }
+        hits.Sort((a, b) => b.Mtime.CompareTo(a.Mtime));
+        if (hits.Count > limit)
+        {
+            truncated = true;
+            hits.RemoveRange(limit, hits.Count - limit);
+        }
+        return hits;
+    }
+
+    private static bool HasDotSegment(string rel) => rel.StartsWith('.') || rel.Contains("/.", StringComparison.Ordinal);
+}

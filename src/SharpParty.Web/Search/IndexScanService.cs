@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SharpParty.Core.Up2k;
+using SharpParty.Core.Vfs;
+using SharpParty.Index;
+using SharpParty.Web.Hosting;
+
+namespace SharpParty.Web.Search;
+
+/// <summary>
+/// Scans volumes in the background: at startup where <c>-e2ds</c>/<c>-e2dsa</c> ask for it, again every
+/// <c>--re-maxage</c>/<c>scan=</c> seconds, and when an admin asks (<c>?scan</c>). One volume at a time; requests are
+/// served meanwhile (the scan writes in short batches). A line every few seconds says how far it got.
+/// </summary>
+internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet registries, ConfigHolder config, TimeProvider time,
+    ILogger<IndexScanService> log) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<string, DateTimeOffset> _lastScan = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requested = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>True while a scan runs (shown to admins).</summary>
+    public string? Scanning { get; private set; }
+
+    /// <summary>Asks for a scan of every indexed volume now (<c>?scan</c>).</summary>
+    public void RequestScanAll()
+    {
+        lock (_gate)
+        {
+            foreach (var v in config.Current.Vfs.Volumes)
+            {
+                _requested.Add(v.RealPath);
+            }
+        }
+        _wake.Release();
+    }
+
+    /// <summary>Completes when every volume that asked for a scan at startup has been scanned once (for tests).</summary>
+    public TaskCompletionSource StartupScansDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            foreach (var v in config.Current.Vfs.Volumes)
+            {
+                var policy = indexes.PolicyFor(v);
+                if (!policy.Enabled)
+                {
+                    continue;
+                }
+                bool due;
+                lock (_gate)
+                {
+                    due = _requested.Remove(v.RealPath)
+                        || (first && policy.ScanAtStart)
+                        || (policy.RescanSeconds > 0 && _lastScan.TryGetValue(v.RealPath, out var last) && time.GetUtcNow() - last > TimeSpan.FromSeconds(policy.RescanSeconds));
+                }
+                if (!due)
+                {
+                    continue;
+                }
+                await ScanAsync(v, policy, stoppingToken);
+            }
+            if (first)
+            {
+                first = false;
+                StartupScansDone.TrySetResult();
+            }
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ScanAsync(Volume v, Core.Config.VolumeIndexPolicy policy, CancellationToken ct)
+    {
+        var index = indexes.For(v);
+        if (index is null)
+        {
+            return;
+        }
+        Scanning = "/" + v.VPath;
+        var reg = registries.For(v);
+        var opts = new ScanOptions(config.Current.Up2k.WarkSalt, config.Current.Index.HashThreads, policy.NoHash, policy.NoIndex,
+            Skip: (dir, name) =>
+            {
+                // an upload in progress: its placeholder is not a finished file
+                lock (reg.Gate)
+                {
+                    return reg.FindUnfinished(dir, name) is not null;
+                }
+            },
+            Progress: p => LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
+                Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
+                Math.Round((p.BytesDone >> 20) / Math.Max(0.001, p.Elapsed.TotalSeconds), 1)));
+        try
+        {
+            var r = await Task.Run(() => Scanner.ScanAsync(v.RealPath, index, opts, ct), ct);
+            LogDone(log, "/" + v.VPath, r.Seen, r.Hashed, r.HashedBytes >> 20, r.Removed, r.Unchanged, r.Failed,
+                r.Took.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogFailed(log, "/" + v.VPath, e.Message);
+        }
+        finally
+        {
+            Scanning = null;
+            lock (_gate)
+            {
+                _lastScan[v.RealPath] = time.GetUtcNow();
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "scan {Volume}: {Done}/{Todo} files, {MiB}/{TotalMiB} MiB hashed ({FilesPerSec} files/s, {MiBPerSec} MiB/s)")]
+    private static partial void LogProgress(ILogger logger, string volume, long done, long todo, long mib, long totalMiB, double filesPerSec, double mibPerSec);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "scan {Volume}: {Seen} files, {Hashed} hashed ({MiB} MiB), {Removed} forgotten, {Unchanged} unchanged, {Failed} changed while read; {Seconds} s")]
+    private static partial void LogDone(ILogger logger, string volume, long seen, long hashed, long mib, long removed, long unchanged, long failed, string seconds);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "scan {Volume} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string volume, string reason);
+}

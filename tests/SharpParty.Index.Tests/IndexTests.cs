@@ -1,0 +1,145 @@
+using System.Text;
+using SharpParty.Core.Up2k;
+
+namespace SharpParty.Index.Tests;
+
+/// <summary>A real SQLite file per test: scans, incremental rescans, queries, a corrupt database.</summary>
+public sealed class IndexTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sp-idx-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public IndexTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string DbPath => Path.Combine(_root, ".hist", IndexDb.FileName);
+
+    private static readonly ScanOptions Opts = new(Up2kHash.DefaultSalt, 2);
+
+    private void Write(string rel, string text, DateTime? mtime = null)
+    {
+        var p = Path.Combine(_root, rel);
+        Directory.CreateDirectory(Path.GetDirectoryName(p)!);
+        File.WriteAllText(p, text);
+        File.SetLastWriteTimeUtc(p, mtime ?? new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc));
+    }
+
+    [Fact]
+    public async Task Scan_indexes_files_with_their_up2k_wark_and_rescans_incrementally()
+    {
+        Write("one.txt", "one");
+        Write("a/b/two.txt", "two");
+        Write("a/.hidden", "x");
+        Directory.CreateDirectory(Path.Combine(_root, ".hist"));
+        File.WriteAllText(Path.Combine(_root, ".hist", "junk"), "not indexed");
+        Write("a/up.bin.PARTIAL", "partial");
+        using var idx = new VolumeIndex(DbPath, out _);
+        var r = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(3, r.Seen);
+        Assert.Equal(3, r.Hashed);
+        var one = idx.Find("", "one.txt")!;
+        Assert.Equal("XMbpLRqVdtGmgggqjUI6uSoNMTqZVX4K6zr74XA1BRKc", one.Wark);
+        Assert.Equal("fxvihWlnQIbVbUPr--TxyV41913kPLhXPD1ngXYxDfou", idx.Find("a/b", "two.txt")!.Wark);
+
+        var again = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(0, again.Hashed);
+        Assert.Equal(3, again.Unchanged);
+
+        Write("one.txt", "ONE", new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.Delete(Path.Combine(_root, "a/.hidden"));
+        File.Move(Path.Combine(_root, "a/b/two.txt"), Path.Combine(_root, "a/moved.txt"));
+        var third = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(2, third.Hashed);
+        Assert.Equal(2, third.Removed);
+        Assert.Null(idx.Find("a/b", "two.txt"));
+        Assert.Equal("fxvihWlnQIbVbUPr--TxyV41913kPLhXPD1ngXYxDfou", idx.Find("a", "moved.txt")!.Wark);
+        Assert.NotEqual(one.Wark, idx.Find("", "one.txt")!.Wark);
+        Assert.Single(idx.FindByWark("fxvihWlnQIbVbUPr--TxyV41913kPLhXPD1ngXYxDfou"));
+    }
+
+    [Fact]
+    public async Task No_hash_and_no_idx_patterns_apply()
+    {
+        Write("big/skip.iso", "data");
+        Write("tmp/ignored.txt", "x");
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts with
+        {
+            NoHash = new System.Text.RegularExpressions.Regex(@"\.iso$"),
+            NoIndex = new System.Text.RegularExpressions.Regex(@"^tmp/"),
+        }, default);
+        Assert.StartsWith("#", idx.Find("big", "skip.iso")!.Wark, StringComparison.Ordinal);
+        Assert.Null(idx.Find("tmp", "ignored.txt"));
+    }
+
+    [Fact]
+    public void A_corrupt_database_is_moved_aside_and_rebuilt()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        File.WriteAllBytes(DbPath, Encoding.ASCII.GetBytes("this is not a database at all, just text that is long enough to look like a header"));
+        using var idx = new VolumeIndex(DbPath, out var note);
+        Assert.NotNull(note);
+        Assert.Contains("moved aside", note, StringComparison.Ordinal);
+        Assert.Equal(0, idx.Count());
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(DbPath)!, IndexDb.FileName + ".corrupt-*"));
+    }
+
+    [Theory]
+    [InlineData("name like *.txt", "a.txt,b.txt")]
+    [InlineData("name == a.txt", "a.txt")]
+    [InlineData("name = \"with space.mp3\"", "with space.mp3")]
+    [InlineData("size > 1", "big.bin")]
+    [InlineData("size <= 1 and name like a*", "a.txt")]
+    [InlineData("not name like *.txt", "big.bin,with space.mp3")]
+    [InlineData("( name == a.txt or name == b.txt ) and date >= 2024-06", "b.txt")]
+    [InlineData("date < 2024-06-01T12:00:00", "a.txt")]
+    [InlineData("date > \"2024-07-01 00:00:01\"", "big.bin,with space.mp3")]
+    [InlineData("path == vol/sub", "b.txt")]
+    [InlineData("path like *sub*", "b.txt")]
+    [InlineData("", "a.txt,b.txt,big.bin,with space.mp3")]
+    public async Task Query_language_selects_the_right_files(string q, string expected)
+    {
+        Write("a.txt", "a", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write("sub/b.txt", "b", new DateTime(2024, 7, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write("big.bin", new string('x', 2 << 20), new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write("with space.mp3", "m", new DateTime(2024, 9, 1, 0, 0, 0, DateTimeKind.Utc));
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.True(QueryParser.TryParse(q, out var parsed, out var err), err);
+        var hits = Searcher.Run([(idx, "vol", false, Array.Empty<string>())], parsed!, 100, default, out var trunc);
+        Assert.False(trunc);
+        Assert.Equal(expected.Split(',').Order(), hits.Select(h => Path.GetFileName(h.VPath)).Order());
+        Assert.All(hits, h => Assert.StartsWith("vol/", h.VPath, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("name", "KEY OPERATOR VALUE")]
+    [InlineData("name ~ x", "unknown operator")]
+    [InlineData("size > lots", "size wants a number")]
+    [InlineData("date > yesterday", "date wants")]
+    [InlineData("( name == a", "missing ')'")]
+    [InlineData("name == a )", "unexpected ')'")]
+    [InlineData("name == \"open", "unterminated quote")]
+    [InlineData("Bad!Key == 1", "'!' must be followed")]
+    [InlineData("x;drop == 1", "invalid key")]
+    public void Bad_queries_get_a_reason(string q, string fragment)
+    {
+        Assert.False(QueryParser.TryParse(q, out _, out var err));
+        Assert.Contains(fragment, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hit_limit_truncates()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            Write($"f{i}.txt", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.True(QueryParser.TryParse("name like f*", out var q, out _));
+        var hits = Searcher.Run([(idx, "", false, Array.Empty<string>())], q!, 5, default, out var trunc);
+        Assert.Equal(5, hits.Count);
+        Assert.True(trunc);
+    }
+}
