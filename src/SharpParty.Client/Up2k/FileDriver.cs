@@ -22,7 +22,7 @@ internal enum FileOutcome
 
 /// <summary>
 /// Takes one hashed file through the protocol: handshake, send what the server is missing, handshake again, until the
-/// server's list is empty (spec §2.8; at most 32 handshakes, as u2c). Failed handshakes are retried after --cd.
+/// server's list is empty (spec §2.8; at most 32 handshakes, as u2c). A refusal (4xx) ends the file at once; no answer or a 5xx is retried after --cd.
 /// </summary>
 internal sealed class FileDriver(Handshake handshake, ChunkSender sender, UpOptions options, Reporter reporter)
 {
@@ -51,6 +51,8 @@ internal sealed class FileDriver(Handshake handshake, ChunkSender sender, UpOpti
                     return (FileOutcome.Recheck, r.Message);
                 case HandshakeKind.Exists:
                     return (FileOutcome.Exists, r.Message);
+                case HandshakeKind.Rejected:
+                    return (FileOutcome.Failed, r.Message);
                 case HandshakeKind.Searched:
                     return (r.Hits.Length > 0 ? FileOutcome.Found : FileOutcome.NotFound, string.Join('\n', r.Hits));
                 case HandshakeKind.Failed:

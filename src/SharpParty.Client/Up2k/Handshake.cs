@@ -17,7 +17,10 @@ internal enum HandshakeKind
     /// <summary>403: wrong password or no write access; nothing else will work either.</summary>
     Forbidden,
 
-    /// <summary>Anything else (5xx, no reply, a reply we cannot read): worth another try after a pause.</summary>
+    /// <summary>Any other 4xx (file too big, bad name, …): asking again will not change the answer.</summary>
+    Rejected,
+
+    /// <summary>Anything else (5xx, 408, 429, no reply, a reply we cannot read): worth another try after a pause.</summary>
     Failed,
 
     /// <summary>A file-search reply (<see cref="HandshakeResult.Hits"/>).</summary>
@@ -48,7 +51,13 @@ internal sealed class Handshake(Up2kHttp http, UpOptions options)
                 ? HandshakeKind.Recheck
                 : reply.Status == 409 || reply.Body.Contains("<pre>upload rejected, file already exists", StringComparison.Ordinal)
                     ? HandshakeKind.Exists
-                    : reply.Status == 403 ? HandshakeKind.Forbidden : HandshakeKind.Failed;
+                    : reply.Status switch
+                    {
+                        403 => HandshakeKind.Forbidden,
+                        408 or 425 or 429 => HandshakeKind.Failed,
+                        >= 400 and < 500 => HandshakeKind.Rejected,
+                        _ => HandshakeKind.Failed,
+                    };
             return HandshakeResult.Of(kind, Up2kHttp.ErrorText(reply));
         }
         try
@@ -67,7 +76,9 @@ internal sealed class Handshake(Up2kHttp http, UpOptions options)
         using (var w = new Utf8JsonWriter(buf))
         {
             w.WriteStartObject();
-            w.WriteString("name", job.Entry.Name);
+            // after the first reply, the server's name: on a collision it renamed the upload, and asking for the local
+            // name again would start another renamed copy (copyparty does exactly that)
+            w.WriteString("name", job.RemoteName ?? job.Entry.Name);
             w.WriteNumber("size", job.Entry.Size);
             w.WriteNumber("lmod", job.Entry.Mtime);
             w.WriteStartArray("hash");
