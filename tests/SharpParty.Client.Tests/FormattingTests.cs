@@ -7,15 +7,15 @@ public class FormattingTests
     [Fact]
     public void Progress_line()
     {
-        var s = new ProgressSnapshot(12, 2000, 35L << 20, 1L << 30, 0, 0, TimeSpan.FromSeconds(3));
+        var s = new ProgressSnapshot(12, 2000, 35L << 20, 1L << 30, 0, 1L << 30, TimeSpan.FromSeconds(3));
         Assert.Equal("12/2000 files, 35.0/1024.0 MiB, 100.0 MiB/s, ETA 0:10", ProgressLine.Format(s, 100 << 20));
     }
 
     [Fact]
     public void Progress_line_without_a_speed_has_no_eta()
     {
-        var s = new ProgressSnapshot(0, 1, 0, 1000, 0, 0, TimeSpan.Zero);
-        Assert.EndsWith("0.0 MiB/s, ETA -:--", ProgressLine.Format(s, 0));
+        var s = new ProgressSnapshot(0, 1, 0, 1000, 0, 250, TimeSpan.Zero);
+        Assert.EndsWith("0.0 MiB/s, ETA -:--, hashed 25%", ProgressLine.Format(s, 0));
     }
 
     [Theory]

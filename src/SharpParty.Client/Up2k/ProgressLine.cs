@@ -12,8 +12,12 @@ internal static class ProgressLine
     {
         var left = Math.Max(0, s.TotalBytes - s.DoneBytes);
         var eta = speed > 0 ? Eta(left / speed) : "-:--";
-        return string.Create(CultureInfo.InvariantCulture,
+        var line = string.Create(CultureInfo.InvariantCulture,
             $"{s.DoneFiles}/{s.TotalFiles} files, {s.DoneBytes / MiB:F1}/{s.TotalBytes / MiB:F1} MiB, {speed / MiB:F1} MiB/s, ETA {eta}");
+        // a big file is hashed whole before its first byte is sent: show that something is happening
+        return s.HashedBytes < s.TotalBytes
+            ? line + string.Create(CultureInfo.InvariantCulture, $", hashed {100.0 * s.HashedBytes / Math.Max(1, s.TotalBytes):F0}%")
+            : line;
     }
 
     /// <summary>"m:ss" below an hour, "h:mm:ss" above; capped at 99 hours so a stalled start does not print nonsense.</summary>

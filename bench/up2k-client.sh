@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Wall time of up2k uploads, client x server, medians of N runs (not part of CI):
+#   copyparty + u2c.py, copyparty + sharpparty up, sharpparty + u2c.py, sharpparty + sharpparty up
+# for one 1 GiB random file and 2,000 files of 8 KiB. Each run gets a fresh server and an empty folder (no dedup
+# across runs). Needs a copyparty 1.15.9 source tree:
+#
+#   CPP_SRC=/path/to/copyparty SP=/path/to/sharpparty bench/up2k-client.sh [RUNS]
+set -euo pipefail
+runs=${1:-3}
+cpp=${CPP_SRC:?set CPP_SRC to a copyparty source tree}
+sp=${SP:?set SP to a sharpparty executable (Native AOT or Release)}
+work=${BENCH_DIR:-/tmp/sp-up2k-bench}
+port=${BENCH_PORT:-23311}  # below the ephemeral range, so no client socket holds it
+mkdir -p "$work/src/g1" "$work/src/small"
+[[ -f $work/src/g1/1g.bin ]] || head -c 1073741824 /dev/urandom > "$work/src/g1/1g.bin"
+if [[ $(find "$work/src/small" -type f | wc -l) -ne 2000 ]]; then
+    python3 -c "import os
+for i in range(2000):
+    open('$work/src/small/f%04d.bin' % i, 'wb').write(os.urandom(8192))"
+fi
+
+start_server() { # $1 = copyparty|sharpparty, $2 = folder
+    rm -rf "$2" "$work/state"; mkdir -p "$2" "$work/state"
+    if [[ $1 == copyparty ]]; then
+        (cd "$cpp" && exec python3 -m copyparty -i 127.0.0.1 -p "$port" -v "$2::rw" -q >"$work/server.log" 2>&1) &
+    else
+        "$sp" -i 127.0.0.1 -p "$port" -v "$2::rw" -q --hist "$work/state/hist" --ses-db "$work/state/ses.db" >"$work/server.log" 2>&1 &
+    fi
+    server_pid=$!
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0; sleep 0.1; done
+    echo "server did not start" >&2; exit 1
+}
+
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+
+run_client() { # $1 = u2c|ours, $2 = path
+    if [[ $1 == u2c ]]; then
+        python3 "$cpp/bin/u2c.py" -ns "http://127.0.0.1:$port/" "$2" >/dev/null 2>&1
+    else
+        "$sp" up -q "http://127.0.0.1:$port/" "$2" >/dev/null 2>&1
+    fi
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for set in g1 small; do
+    for server in copyparty sharpparty; do
+        for client in u2c ours; do
+            times=()
+            for _ in $(seq "$runs"); do
+                start_server "$server" "$work/dst"
+                t0=$(date +%s.%N)
+                run_client "$client" "$work/src/$set" || echo "client failed ($server + $client, $set)" >&2
+                t1=$(date +%s.%N)
+                stop_server
+                if [[ $set == g1 ]]; then cmp -s "$work/src/g1/1g.bin" "$work/dst/g1/1g.bin" || echo "MISMATCH ($server + $client)" >&2
+                else [[ $(find "$work/dst/small" -type f | wc -l) -eq 2000 ]] || echo "MISSING FILES ($server + $client)" >&2; fi
+                times+=("$(echo "$t1 - $t0" | bc)")
+            done
+            printf '%-6s %-10s + %-4s median %6.2f s  (runs: %s)\n' "$set" "$server" "$client" \
+                "$(printf '%s\n' "${times[@]}" | median)" "${times[*]}"
+        done
+    done
+done
+rm -rf "$work/dst" "$work/state"
