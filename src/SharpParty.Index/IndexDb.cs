@@ -12,7 +12,7 @@ internal static class IndexDb
     /// <summary>Our file name: a different one from copyparty's <c>up2k.db</c>, so both can index one folder.</summary>
     public const string FileName = "sp-index.db";
 
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly string[] Migrations =
     [
@@ -39,6 +39,18 @@ internal static class IndexDb
         );
         create index tags_file on tags(file_id);
         create index tags_kv on tags(k, v);
+        """,
+        // v2: tag values keep their type (numbers compare as numbers: ".bpm > 120"), so the column has no affinity
+        """
+        drop table tags;
+        create table tags (
+            file_id integer not null references files(id) on delete cascade,
+            k text not null,
+            v
+        );
+        create index tags_file on tags(file_id);
+        create index tags_kv on tags(k, v);
+        alter table files add column tagged integer not null default 0;
         """,
     ];
 

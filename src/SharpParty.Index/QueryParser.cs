@@ -157,6 +157,13 @@ internal static partial class QueryParser
                     sql.Append($"t.k = {pk} and ");
                     args.Add((pk, key));
                 }
+                if (key.StartsWith('.') && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var num))
+                {
+                    // keys that start with '.' hold numbers (copyparty's rule): compare them as numbers
+                    sql.Append($"t.v {sqlOp} {p})");
+                    args.Add((p, num));
+                    return true;
+                }
                 // as copyparty: tag values compare without regard to case
                 var lowered = value.ToLowerInvariant();
                 sql.Append(sqlOp is "=" ? $"t.v like {Wild(lowered, p, args)})" : $"lower(t.v) {sqlOp} {Wild(lowered, p, args)})");

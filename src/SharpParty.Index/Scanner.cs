@@ -5,8 +5,17 @@ using SharpParty.Core.Up2k;
 
 namespace SharpParty.Index;
 
-/// <summary>What a scan did.</summary>
-internal sealed record ScanResult(long Seen, long Hashed, long HashedBytes, long Removed, long Unchanged, TimeSpan Took, long Failed);
+/// <summary>What a scan did. <paramref name="Mismatched"/>: files whose content no longer matched the index (<c>-e2v</c>).</summary>
+internal sealed record ScanResult(long Seen, long Hashed, long HashedBytes, long Removed, long Unchanged, TimeSpan Took, long Failed, long Mismatched = 0);
+
+/// <summary>copyparty's <c>-e2v</c> (re-hash everything and report), <c>-e2vu</c> (and fix the index), <c>-e2vp</c> (and stop).</summary>
+internal enum VerifyMode
+{
+    None,
+    Report,
+    Update,
+    Panic,
+}
 
 /// <summary>Settings of one scan.</summary>
 /// <param name="HashParallelism">files hashed at once (copyparty's <c>--hash-mt</c>)</param>
@@ -14,7 +23,14 @@ internal sealed record ScanResult(long Seen, long Hashed, long HashedBytes, long
 /// <param name="NoIndex">paths that are not indexed at all (<c>--no-idx</c>)</param>
 /// <param name="Skip">files to leave alone, e.g. the placeholders of uploads in progress</param>
 internal sealed record ScanOptions(string Salt, int HashParallelism, Regex? NoHash = null, Regex? NoIndex = null,
-    Func<string, string, bool>? Skip = null, Action<ScanProgress>? Progress = null);
+    Func<string, string, bool>? Skip = null, Action<ScanProgress>? Progress = null, VerifyMode Verify = VerifyMode.None,
+    Action<string>? OnMismatch = null);
+
+/// <summary>Thrown by a scan with <see cref="VerifyMode.Panic"/> when a file no longer matches the index.</summary>
+internal sealed class IndexMismatchException(string path) : Exception($"content of {path} does not match the index")
+{
+    public string PathInVolume { get; } = path;
+}
 
 /// <summary>Progress for the log line a scan writes every few seconds.</summary>
 internal readonly record struct ScanProgress(long FilesDone, long FilesToHash, long BytesDone, long BytesToHash, TimeSpan Elapsed);
@@ -38,6 +54,8 @@ internal static class Scanner
         var known = index.Snapshot();
         var seen = new HashSet<(string, string)>();
         var toHash = new List<(string Dir, string Name, long Size, long Mtime)>();
+        // with -e2v, unchanged files are hashed too and compared with what the index says
+        var verify = new Dictionary<(string, string), string>();
         long unchanged = 0;
         foreach (var (dir, name, size, mtime) in Walk(root))
         {
@@ -51,7 +69,11 @@ internal static class Scanner
             if (known.TryGetValue((dir, name), out var k) && k.Size == size && k.Mtime == mtime)
             {
                 unchanged++;
-                continue;
+                if (o.Verify == VerifyMode.None || k.Wark.StartsWith('#'))
+                {
+                    continue;
+                }
+                verify[(dir, name)] = k.Wark;
             }
             toHash.Add((dir, name, size, mtime));
         }
@@ -66,7 +88,7 @@ internal static class Scanner
         var pendingGate = new Lock();
         var lastCommit = Stopwatch.StartNew();
         var lastProgress = Stopwatch.StartNew();
-        long hashed = 0, bytes = 0, failed = 0;
+        long hashed = 0, bytes = 0, failed = 0, mismatched = 0;
         var totalBytes = toHash.Sum(f => f.Size);
         // biggest first: a long file starts early instead of holding up the end of the scan
         var order = toHash.OrderByDescending(f => f.Size).ToList();
@@ -98,6 +120,23 @@ internal static class Scanner
                         return;
                     }
                 }
+                if (verify.TryGetValue((f.Dir, f.Name), out var expected))
+                {
+                    if (expected == wark)
+                    {
+                        return;
+                    }
+                    Interlocked.Increment(ref mismatched);
+                    o.OnMismatch?.Invoke(rel);
+                    if (o.Verify == VerifyMode.Panic)
+                    {
+                        throw new IndexMismatchException(rel);
+                    }
+                    if (o.Verify == VerifyMode.Report)
+                    {
+                        return;
+                    }
+                }
                 List<FileRow>? flush = null;
                 lock (pendingGate)
                 {
@@ -122,7 +161,7 @@ internal static class Scanner
                 }
             });
         index.Batch(pending, []);
-        return new ScanResult(seen.Count, hashed, bytes, removes.Count, unchanged, clock.Elapsed, failed);
+        return new ScanResult(seen.Count, hashed, bytes, removes.Count, unchanged, clock.Elapsed, failed, mismatched);
     }
 
     /// <summary>Every regular file under the root (symlinked files included, symlinked folders not followed), except the
@@ -167,7 +206,8 @@ internal static class Scanner
                     // a dedup symlink: index what it points at (stat follows the link), if it still exists
                     var fi = new FileInfo(Path.Combine(abs, name));
                     var target = fi.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-                    if (target is null || !target.Exists)
+                    // as the resolver: a link that leads outside the volume is not served, so it is not indexed either
+                    if (target is null || !target.Exists || !target.FullName.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal))
                     {
                         continue;
                     }

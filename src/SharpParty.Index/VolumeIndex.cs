@@ -12,6 +12,10 @@ internal sealed class VolumeIndex : IDisposable
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
 
+    /// <summary>Bumped by every write: cached folder totals older than this are stale.</summary>
+    private long _version;
+    private readonly Dictionary<string, (long Version, Dictionary<string, (long Size, long Files)> Totals)> _dirTotals = new(StringComparer.Ordinal);
+
     public VolumeIndex(string dbPath, out string? note)
     {
         DbPath = dbPath;
@@ -34,6 +38,7 @@ internal sealed class VolumeIndex : IDisposable
                 up.CommandText = """
                     insert into files(dir, name, size, mtime, wark, up_at, up_ip, up_user) values($d, $n, $s, $m, $w, $a, $i, $u)
                     on conflict(dir, name) do update set size = excluded.size, mtime = excluded.mtime, wark = excluded.wark,
+                        tagged = case when files.wark = excluded.wark then files.tagged else 0 end,
                         up_at = case when excluded.up_at > 0 then excluded.up_at else files.up_at end,
                         up_ip = coalesce(excluded.up_ip, files.up_ip), up_user = coalesce(excluded.up_user, files.up_user)
                     """;
@@ -75,6 +80,7 @@ internal sealed class VolumeIndex : IDisposable
                 }
             }
             tx.Commit();
+            _version++;
         }
     }
 
@@ -90,6 +96,7 @@ internal sealed class VolumeIndex : IDisposable
             cmd.Parameters.AddWithValue("$d", dir);
             cmd.Parameters.AddWithValue("$p", dir + "/");
             cmd.ExecuteNonQuery();
+            _version++;
         }
     }
 
@@ -108,6 +115,143 @@ internal sealed class VolumeIndex : IDisposable
             cmd.Parameters.AddWithValue("$nn", newName);
             cmd.ExecuteNonQuery();
             tx.Commit();
+            _version++;
+        }
+    }
+
+    /// <summary>
+    /// Recursive size and file count of each subfolder of <paramref name="dir"/> (copyparty's folder sizes in listings):
+    /// one range scan over the path index, rolled up to the immediate children, cached until the next write.
+    /// </summary>
+    public Dictionary<string, (long Size, long Files)> ChildFolderTotals(string dir)
+    {
+        lock (_gate)
+        {
+            if (_dirTotals.TryGetValue(dir, out var cached) && cached.Version == _version)
+            {
+                return cached.Totals;
+            }
+            var prefix = dir.Length == 0 ? "" : dir + "/";
+            using var cmd = _db.CreateCommand();
+            // [prefix, prefix + U+10FFFF): every folder below this one, through the (dir, name) index
+            cmd.CommandText = dir.Length == 0
+                ? "select dir, sum(size), count(*) from files where dir <> '' group by dir"
+                : "select dir, sum(size), count(*) from files where dir >= $p and dir < $p || char(1114111) group by dir";
+            cmd.Parameters.AddWithValue("$p", prefix);
+            var totals = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var sub = r.GetString(0)[prefix.Length..];
+                    var slash = sub.IndexOf('/');
+                    var child = slash < 0 ? sub : sub[..slash];
+                    totals.TryGetValue(child, out var t);
+                    totals[child] = (t.Item1 + r.GetInt64(1), t.Item2 + r.GetInt64(2));
+                }
+            }
+            if (_dirTotals.Count > 256)
+            {
+                _dirTotals.Clear();
+            }
+            _dirTotals[dir] = (_version, totals);
+            return totals;
+        }
+    }
+
+    /// <summary>Replaces the tags of a file (a rescan of changed media, or an upload); numbers stay numbers.</summary>
+    public void SetTags(string dir, string name, IReadOnlyDictionary<string, object> tags)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var del = _db.CreateCommand();
+            del.Transaction = tx;
+            del.CommandText = "delete from tags where file_id = (select id from files where dir = $d and name = $n)";
+            del.Parameters.AddWithValue("$d", dir);
+            del.Parameters.AddWithValue("$n", name);
+            del.ExecuteNonQuery();
+            using var mark = _db.CreateCommand();
+            mark.Transaction = tx;
+            mark.CommandText = "update files set tagged = 1 where dir = $d and name = $n";
+            mark.Parameters.AddWithValue("$d", dir);
+            mark.Parameters.AddWithValue("$n", name);
+            mark.ExecuteNonQuery();
+            using var ins = _db.CreateCommand();
+            ins.Transaction = tx;
+            ins.CommandText = "insert into tags(file_id, k, v) select id, $k, $v from files where dir = $d and name = $n";
+            ins.Parameters.AddWithValue("$d", dir);
+            ins.Parameters.AddWithValue("$n", name);
+            var pk = ins.Parameters.Add("$k", SqliteType.Text);
+            var pv = ins.Parameters.Add("$v", SqliteType.Text);
+            foreach (var (k, v) in tags)
+            {
+                pk.Value = k;
+                pv.SqliteType = v is string ? SqliteType.Text : SqliteType.Real;
+                pv.Value = v;
+                ins.ExecuteNonQuery();
+            }
+            tx.Commit();
+            _version++;
+        }
+    }
+
+    /// <summary>Files whose tags were never read (new since tags were enabled, or changed: an upsert clears the mark).</summary>
+    public List<(string Dir, string Name)> Untagged(int limit)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select dir, name from files where tagged = 0 limit $l";
+            cmd.Parameters.AddWithValue("$l", limit);
+            var list = new List<(string, string)>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add((r.GetString(0), r.GetString(1)));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>The tags of the files in one folder, for listings: file name → key → value.</summary>
+    public Dictionary<string, Dictionary<string, object>> TagsIn(string dir)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select f.name, t.k, t.v from tags t join files f on f.id = t.file_id where f.dir = $d";
+            cmd.Parameters.AddWithValue("$d", dir);
+            var d = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var name = r.GetString(0);
+                if (!d.TryGetValue(name, out var tags))
+                {
+                    d[name] = tags = new Dictionary<string, object>(StringComparer.Ordinal);
+                }
+                tags[r.GetString(1)] = r.GetValue(2);
+            }
+            return d;
+        }
+    }
+
+    /// <summary>Upload time and address of the files in one folder (admins see them in listings).</summary>
+    public Dictionary<string, (long UpAt, string? Ip)> UploadInfo(string dir)
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "select name, up_at, up_ip from files where dir = $d and up_at > 0";
+            cmd.Parameters.AddWithValue("$d", dir);
+            var d = new Dictionary<string, (long, string?)>(StringComparer.Ordinal);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                d[r.GetString(0)] = (r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2));
+            }
+            return d;
         }
     }
 
@@ -135,18 +279,18 @@ internal sealed class VolumeIndex : IDisposable
         }
     }
 
-    /// <summary>Size and mtime of every indexed file, for an incremental scan.</summary>
-    public Dictionary<(string Dir, string Name), (long Size, long Mtime)> Snapshot()
+    /// <summary>Size, mtime and wark of every indexed file, for an incremental scan.</summary>
+    public Dictionary<(string Dir, string Name), (long Size, long Mtime, string Wark)> Snapshot()
     {
         lock (_gate)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "select dir, name, size, mtime from files";
-            var d = new Dictionary<(string, string), (long, long)>();
+            cmd.CommandText = "select dir, name, size, mtime, wark from files";
+            var d = new Dictionary<(string, string), (long, long, string)>();
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                d[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3));
+                d[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3), r.GetString(4));
             }
             return d;
         }

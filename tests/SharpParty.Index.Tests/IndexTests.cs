@@ -142,4 +142,56 @@ public sealed class IndexTests : IDisposable
         Assert.Equal(5, hits.Count);
         Assert.True(trunc);
     }
+
+    [Fact]
+    public async Task Verify_modes_find_content_changed_behind_the_index()
+    {
+        var t = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Write("v.txt", "one", t);
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        var before = idx.Find("", "v.txt")!.Wark;
+        Write("v.txt", "two", t); // same size, same mtime: a plain rescan cannot notice
+        Assert.Equal(0, (await Scanner.ScanAsync(_root, idx, Opts, default)).Hashed);
+        var seen = new List<string>();
+        var r = await Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Report, OnMismatch = seen.Add }, default);
+        Assert.Equal(1, r.Mismatched);
+        Assert.Equal(["v.txt"], seen);
+        Assert.Equal(before, idx.Find("", "v.txt")!.Wark);
+        await Assert.ThrowsAsync<IndexMismatchException>(() => Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Panic }, default));
+        await Scanner.ScanAsync(_root, idx, Opts with { Verify = VerifyMode.Update }, default);
+        Assert.Equal("fxvihWlnQIbVbUPr--TxyV41913kPLhXPD1ngXYxDfou", idx.Find("", "v.txt")!.Wark);
+    }
+
+    [Fact]
+    public async Task Tags_are_read_once_stored_with_their_types_and_searchable()
+    {
+        Write("a.mp3", "aaa");
+        Write("b.mp3", "bbb");
+        using var idx = new VolumeIndex(DbPath, out _);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        var reads = 0;
+        Task<IReadOnlyDictionary<string, object>> Reader(string path, CancellationToken ct)
+        {
+            Interlocked.Increment(ref reads);
+            IReadOnlyDictionary<string, object> tags = Path.GetFileName(path) == "a.mp3"
+                ? new Dictionary<string, object> { ["artist"] = "Foo Fighters", [".bpm"] = 128.0 }
+                : new Dictionary<string, object> { ["artist"] = "Bar", [".bpm"] = 90.0 };
+            return Task.FromResult(tags);
+        }
+        Assert.Equal(2, await Tagger.TagUntaggedAsync(_root, idx, Reader, 2, default));
+        Assert.Equal(0, await Tagger.TagUntaggedAsync(_root, idx, Reader, 2, default));
+        Assert.Equal(2, reads);
+        Assert.Equal("Foo Fighters", idx.TagsIn("")["a.mp3"]["artist"]);
+        foreach (var (q, hit) in new[] { ("artist = foo*", "a.mp3"), (".bpm > 100", "a.mp3"), (".bpm < 100", "b.mp3"), ("tags like *bar*", "b.mp3") })
+        {
+            Assert.True(QueryParser.TryParse(q, out var parsed, out var err), err);
+            var hits = Searcher.Run([(idx, "", false, Array.Empty<string>())], parsed!, 10, default, out _);
+            Assert.Equal([hit], hits.Select(h => h.VPath));
+        }
+        // a changed file is read again
+        Write("a.mp3", "AAAA", new DateTime(2025, 2, 2, 0, 0, 0, DateTimeKind.Utc));
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(1, await Tagger.TagUntaggedAsync(_root, idx, Reader, 2, default));
+    }
 }

@@ -8,7 +8,8 @@ namespace SharpParty.Core.Config;
 /// <param name="Enabled"><c>-e2d</c>: keep an index (uploads are recorded)</param>
 /// <param name="ScanAtStart"><c>-e2ds</c> (writable volumes) / <c>-e2dsa</c> (all): scan the volume when the server starts</param>
 /// <param name="RescanSeconds"><c>--re-maxage</c> / <c>scan=</c>: rescan this often, 0 = never</param>
-internal sealed record VolumeIndexPolicy(bool Enabled, bool ScanAtStart, long RescanSeconds, Regex? NoHash, Regex? NoIndex);
+/// <param name="Verify">0 none, 1 <c>-e2v</c> report, 2 <c>-e2vu</c> fix the index, 3 <c>-e2vp</c> stop the scan</param>
+internal sealed record VolumeIndexPolicy(bool Enabled, bool ScanAtStart, long RescanSeconds, Regex? NoHash, Regex? NoIndex, int Verify = 0);
 
 /// <summary>Global index settings; <see cref="For"/> folds in a volume's flags.</summary>
 internal sealed record IndexOptions
@@ -16,6 +17,9 @@ internal sealed record IndexOptions
     public bool E2d { get; init; }
     public bool E2ds { get; init; }
     public bool E2dsa { get; init; }
+
+    /// <summary>0 none, 1 <c>-e2v</c>, 2 <c>-e2vu</c>, 3 <c>-e2vp</c>.</summary>
+    public int Verify { get; init; }
 
     /// <summary><c>--hash-mt</c>: files hashed at once by a scan (copyparty's default: the core count).</summary>
     public int HashThreads { get; init; } = Math.Max(1, Environment.ProcessorCount);
@@ -52,6 +56,7 @@ internal sealed record IndexOptions
             E2dsa = e2dsa,
             E2ds = e2ds,
             E2d = e2ds || has("e2d") || has("e2t") || has("e2ts") || has("e2tsr"),
+            Verify = has("e2vp") ? 3 : has("e2vu") ? 2 : has("e2v") ? 1 : 0,
             HashThreads = mt <= 0 ? Math.Max(1, Environment.ProcessorCount) : mt,
             RescanSeconds = maxage,
             NoHash = noHash,
@@ -82,7 +87,8 @@ internal sealed record IndexOptions
         {
             noIdx = SafeRegex(ni) ?? noIdx;
         }
-        return new VolumeIndexPolicy(enabled, scan, enabled ? rescan : 0, noHash, noIdx);
+        var verify = f.ContainsKey("e2vp") ? 3 : f.ContainsKey("e2vu") ? 2 : f.ContainsKey("e2v") ? 1 : Verify;
+        return new VolumeIndexPolicy(enabled, scan, enabled ? rescan : 0, noHash, noIdx, verify);
     }
 
     private static Regex? SafeRegex(string re)

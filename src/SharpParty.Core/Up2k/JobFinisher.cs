@@ -16,6 +16,14 @@ internal static class JobFinisher
             {
                 return true; // someone else finishes it, or it is not complete
             }
+            try
+            {
+                job.Handle?.CutTo(job.Size);
+            }
+            catch (IOException)
+            {
+                // checked below: the moved file must have the right size
+            }
             job.Handle?.Dispose();
             job.Handle = null;
         }

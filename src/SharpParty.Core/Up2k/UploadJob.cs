@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace SharpParty.Core.Up2k;
 
 /// <summary>
@@ -61,7 +59,7 @@ internal sealed class UploadJob
     public Dictionary<string, SubchunkState> Subchunks { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The partial file, open while the upload is unfinished; shared by all chunk writers (pwrite needs no seek).</summary>
-    public SafeFileHandle? Handle { get; set; }
+    public PartialFile? Handle { get; set; }
 
     /// <summary>Where the bytes go until the last chunk: <c>NAME.PARTIAL</c> (<c>.NAME.PARTIAL</c> with <c>--dotpart</c>).</summary>
     public required string PartialName { get; init; }

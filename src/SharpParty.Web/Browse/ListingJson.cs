@@ -4,6 +4,10 @@ using SharpParty.Web.Routing;
 
 namespace SharpParty.Web.Browse;
 
+/// <summary>What the index adds to a listing: recursive folder sizes and file counts (unless <c>nodirsz</c>), and for admins
+/// the upload time and address of each file.</summary>
+internal sealed record ListingIndexInfo(Dictionary<string, (long Size, long Files)>? FolderTotals, Dictionary<string, (long UpAt, string? Ip)>? Uploads);
+
 /// <summary><c>?ls</c>: copyparty's listing JSON (reference §3.3), written straight into the response pipe.</summary>
 internal static class ListingJson
 {
@@ -16,7 +20,7 @@ internal static class ListingJson
     private static readonly JsonEncodedText PExt = JsonEncodedText.Encode("ext");
     private static readonly JsonEncodedText PTs = JsonEncodedText.Encode("ts");
 
-    public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries)
+    public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx = null)
     {
         var t = rc.Target;
         var res = rc.Response;
@@ -42,9 +46,19 @@ internal static class ListingJson
                 w.WriteStartObject();
                 w.WriteString(PLead, "<a href=\"" + href + "?zip=crc\" rel=\"nofollow\">zip</a>");
                 w.WriteString(PHref, href);
-                w.WriteNumber(PSz, e.Size);
+                var total = idx?.FolderTotals is { } ft && ft.TryGetValue(e.Name, out var tt) ? tt : ((long, long)?)null;
+                w.WriteNumber(PSz, total?.Item1 ?? (idx?.FolderTotals is null ? e.Size : 0));
                 w.WriteString(PExt, "---");
                 w.WriteNumber(PTs, e.MTime);
+                if (idx is not null)
+                {
+                    w.WriteStartObject("tags");
+                    if (idx.FolderTotals is not null)
+                    {
+                        w.WriteNumber(".files", total?.Item2 ?? 0);
+                    }
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
                 if (w.BytesPending > FlushAt)
                 {
@@ -68,6 +82,16 @@ internal static class ListingJson
                 w.WriteNumber(PSz, e.Size);
                 w.WriteString(PExt, Extension(e.Name));
                 w.WriteNumber(PTs, e.MTime);
+                if (idx is not null)
+                {
+                    w.WriteStartObject("tags");
+                    if (idx.Uploads is { } ups && ups.TryGetValue(e.Name, out var up))
+                    {
+                        w.WriteString("up_ip", up.Ip ?? "");
+                        w.WriteNumber(".up_at", up.UpAt);
+                    }
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
                 if (w.BytesPending > FlushAt)
                 {
@@ -77,10 +101,19 @@ internal static class ListingJson
         }
         w.WriteEndArray();
         w.WriteStartArray("taglist");
+        if (idx?.FolderTotals is not null)
+        {
+            w.WriteStringValue(".files");
+        }
+        if (idx?.Uploads is not null)
+        {
+            w.WriteStringValue("up_ip");
+            w.WriteStringValue(".up_at");
+        }
         w.WriteEndArray();
         w.WriteString("srvinf", ServerInfo(rc, "</span> // <span>"));
         w.WriteString("acct", rc.User);
-        w.WriteBoolean("idx", false);
+        w.WriteBoolean("idx", idx is not null);
         w.WriteBoolean("itag", false);
         w.WriteString("dsort", "href");
         w.WriteString("dcrop", "y");

@@ -154,10 +154,10 @@ internal sealed partial class RequestHandler(
                 await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
                 return;
             case HttpVerb.Listing:
-                await ListingAsync(rc, rc.Query.Get("ls"));
+                await ListingAsync(rc, rc.Query.Get("ls"), indexes);
                 return;
             case HttpVerb.ListJson:
-                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j");
+                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j", indexes);
                 return;
             case HttpVerb.Tree:
                 if (!CanList(t))
@@ -246,7 +246,7 @@ internal sealed partial class RequestHandler(
     }
 
     /// <summary>Folder requests: <paramref name="format"/> "j" JSON, "t" text, "v" ANSI, null = HTML (ANSI for curl).</summary>
-    private static async Task ListingAsync(RequestContext rc, string? format)
+    private static async Task ListingAsync(RequestContext rc, string? format, IndexSet? indexes = null)
     {
         var t = rc.Target;
         if (!t.IsVirtual && (t.FsPath is null || !Directory.Exists(t.FsPath)))
@@ -282,7 +282,7 @@ internal sealed partial class RequestHandler(
         switch (format)
         {
             case "j":
-                await ListingJson.WriteAsync(rc, entries);
+                await ListingJson.WriteAsync(rc, entries, IndexInfo(rc, indexes));
                 return;
             case "t":
             case "v":
@@ -291,6 +291,26 @@ internal sealed partial class RequestHandler(
             default:
                 await ListingHtml.WriteAsync(rc, entries);
                 return;
+        }
+    }
+
+    /// <summary>Folder sizes (unless the volume has <c>nodirsz</c> / <c>--no-dirsz</c>) and, for admins, upload times.</summary>
+    private static ListingIndexInfo? IndexInfo(RequestContext rc, IndexSet? indexes)
+    {
+        var t = rc.Target;
+        if (indexes is null || t.Volume is not { } v || indexes.For(v) is not { } idx)
+        {
+            return null;
+        }
+        try
+        {
+            var totals = v.HasFlag("nodirsz") ? null : idx.ChildFolderTotals(t.Rel);
+            var ups = t.Can(Perm.Admin) ? idx.UploadInfo(t.Rel) : null;
+            return new ListingIndexInfo(totals, ups);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null; // the listing works without the index
         }
     }
 

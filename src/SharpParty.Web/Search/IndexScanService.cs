@@ -100,6 +100,8 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
                     return reg.FindUnfinished(dir, name) is not null;
                 }
             },
+            Verify: (SharpParty.Index.VerifyMode)policy.Verify,
+            OnMismatch: rel => LogMismatch(log, "/" + (v.VPath.Length == 0 ? rel : v.VPath + "/" + rel)),
             Progress: p => LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
                 Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
                 Math.Round((p.BytesDone >> 20) / Math.Max(0.001, p.Elapsed.TotalSeconds), 1)));
@@ -112,6 +114,10 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
         catch (OperationCanceledException)
         {
             return;
+        }
+        catch (IndexMismatchException e)
+        {
+            LogFailed(log, "/" + v.VPath, e.Message + " (-e2vp: scan stopped)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
@@ -132,6 +138,9 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "scan {Volume}: {Seen} files, {Hashed} hashed ({MiB} MiB), {Removed} forgotten, {Unchanged} unchanged, {Failed} changed while read; {Seconds} s")]
     private static partial void LogDone(ILogger logger, string volume, long seen, long hashed, long mib, long removed, long unchanged, long failed, string seconds);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "verify: {Path} has different content than when it was indexed (same size and mtime)")]
+    private static partial void LogMismatch(ILogger logger, string path);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "scan {Volume} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string volume, string reason);

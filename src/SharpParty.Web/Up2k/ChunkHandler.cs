@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
 using SharpParty.Core.Up2k;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
@@ -68,7 +67,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
         ChunkFailure failure = default;
         try
         {
-            failure = await ChunkReceiver.ReceiveAsync(rc.Request.Body, handle!, plan, sub, postSize, opts.Fsync,
+            failure = await ChunkReceiver.ReceiveAsync(rc.Request.Body, handle!, job!.Size, plan, sub, postSize, opts.Fsync,
                 h => Confirm(reg, job!, h, confirmed), rc.Http.RequestAborted);
         }
         finally
@@ -135,7 +134,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
     }
 
     /// <summary>Checks the request against the job under the lock and marks its chunks busy.</summary>
-    private static (List<PlannedChunk>? Plan, UploadJob? Job, SafeFileHandle? Handle, SubchunkState? Sub, int Status, string? Error) Plan(
+    private static (List<PlannedChunk>? Plan, UploadJob? Job, PartialFile? Handle, SubchunkState? Sub, int Status, string? Error) Plan(
         UploadRegistry reg, string wark, ChunkHeader header, long? subc, long postSize)
     {
         lock (reg.Gate)
@@ -223,8 +222,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
             }
             try
             {
-                job.Handle ??= File.OpenHandle(Path.Combine(reg.VolumeRoot, job.Folder, job.PartialName), FileMode.Open, FileAccess.ReadWrite,
-                    FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
+                job.Handle ??= PartialFile.Open(Path.Combine(reg.VolumeRoot, job.Folder, job.PartialName));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

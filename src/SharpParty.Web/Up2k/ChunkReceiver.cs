@@ -35,13 +35,15 @@ internal static class ChunkReceiver
     /// <summary>Buffers in flight per request: 4 MiB, as Kestrel's request buffer.</summary>
     private const int Slots = 4;
 
-    public static async Task<ChunkFailure> ReceiveAsync(Stream body, SafeFileHandle handle, List<PlannedChunk> plan, SubchunkState? sub,
+    public static async Task<ChunkFailure> ReceiveAsync(Stream body, PartialFile file, long fileSize, List<PlannedChunk> plan, SubchunkState? sub,
         long postSize, bool fsync, Action<string> confirm, CancellationToken ct)
     {
-        var bufs = new byte[Slots][];
+        var handle = file.Buffered;
+        // 4 KiB-aligned native buffers, so that whole aligned pieces can go to the O_DIRECT handle
+        var bufs = new AlignedBuffer[Slots];
         for (var i = 0; i < Slots; i++)
         {
-            bufs[i] = ArrayPool<byte>.Shared.Rent(BufferSize);
+            bufs[i] = AlignedBuffer.Rent(BufferSize);
         }
         var inFlight = new Task[Slots];
         Array.Fill(inFlight, Task.CompletedTask);
@@ -61,7 +63,7 @@ internal static class ChunkReceiver
                 while (done < len)
                 {
                     await inFlight[slot];
-                    var cur = bufs[slot];
+                    var cur = bufs[slot].Memory;
                     var want = (int)Math.Min(BufferSize, len - done);
                     var n = await FillAsync(body, cur, want, ct);
                     if (n < want)
@@ -75,9 +77,9 @@ internal static class ChunkReceiver
                     hashChain = Task.Run(async () =>
                     {
                         await prev;
-                        sha.AppendData(cur, 0, n);
+                        sha.AppendData(cur.Span[..n]);
                     }, CancellationToken.None);
-                    var write = Task.Run(() => RandomAccess.Write(handle, new ReadOnlySpan<byte>(cur, 0, n), at), CancellationToken.None);
+                    var write = Task.Run(() => WritePiece(file, cur, n, at, fileSize), CancellationToken.None);
                     writes.Add(write);
                     inFlight[slot] = Task.WhenAll(hashChain, write);
                     slot = (slot + 1) % Slots;
@@ -129,10 +131,35 @@ internal static class ChunkReceiver
             }
             foreach (var b in bufs)
             {
-                ArrayPool<byte>.Shared.Return(b);
+                AlignedBuffer.Return(b);
             }
         }
         return failure;
+    }
+
+    /// <summary>
+    /// Whole aligned pieces go through O_DIRECT (no page cache: a third of the CPU per GiB); the file's last piece is
+    /// padded to a block and the file cut to size when the upload finishes; anything unaligned (odd subchunk offsets)
+    /// takes the ordinary handle.
+    /// </summary>
+    private static void WritePiece(PartialFile file, Memory<byte> buf, int n, long at, long fileSize)
+    {
+        if (file.Direct is { } direct && at % DirectIo.Align == 0)
+        {
+            if (n % DirectIo.Align == 0)
+            {
+                RandomAccess.Write(direct, buf.Span[..n], at);
+                return;
+            }
+            if (at + n == fileSize)
+            {
+                var padded = DirectIo.RoundUp(n);
+                buf.Span[n..padded].Clear();
+                RandomAccess.Write(direct, buf.Span[..padded], at);
+                return;
+            }
+        }
+        RandomAccess.Write(file.Buffered, buf.Span[..n], at);
     }
 
     private static async Task<ChunkFailure> FinishChunkAsync(SafeFileHandle handle, PlannedChunk c, IncrementalHash sha, SubchunkState? sub, long len,
@@ -211,12 +238,12 @@ internal static class ChunkReceiver
         }
     }
 
-    private static async Task<int> FillAsync(Stream body, byte[] buf, int want, CancellationToken ct)
+    private static async Task<int> FillAsync(Stream body, Memory<byte> buf, int want, CancellationToken ct)
     {
         var n = 0;
         while (n < want)
         {
-            var r = await body.ReadAsync(buf.AsMemory(n, want - n), ct);
+            var r = await body.ReadAsync(buf[n..want], ct);
             if (r == 0)
             {
                 break;

@@ -39,9 +39,15 @@ internal static class UploadSink
     {
         var temp = Path.Combine(folder, TempNames.New());
         SafeFileHandle handle;
+        // the body goes to the disk without the page cache where the filesystem allows (see DirectIo: a third of the CPU)
+        var direct = DirectIo.TryOpen(temp, createNew: true);
         try
         {
-            handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            if (direct is null && File.Exists(temp))
+            {
+                File.Delete(temp); // a filesystem that created the file and then refused O_DIRECT (tmpfs)
+            }
+            handle = direct ?? File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,10 +59,21 @@ internal static class UploadSink
             TryDelete(temp);
             return (null, ReceiveError.DiskFull);
         }
-        var bufs = new byte[Buffers][];
+        var bufs = new Memory<byte>[Buffers];
+        var aligned = new AlignedBuffer?[Buffers];
+        var arrays = new byte[]?[Buffers];
         for (var i = 0; i < Buffers; i++)
         {
-            bufs[i] = ArrayPool<byte>.Shared.Rent(BufferSize);
+            if (direct is not null)
+            {
+                aligned[i] = AlignedBuffer.Rent(BufferSize);
+                bufs[i] = aligned[i]!.Memory;
+            }
+            else
+            {
+                arrays[i] = ArrayPool<byte>.Shared.Rent(BufferSize);
+                bufs[i] = arrays[i].AsMemory(0, BufferSize);
+            }
         }
         var inFlight = new Task[Buffers];
         Array.Fill(inFlight, Task.CompletedTask);
@@ -82,10 +99,17 @@ internal static class UploadSink
                 chain = Task.Run(async () =>
                 {
                     await prev;
-                    sha.AppendData(cur, 0, n);
+                    sha.AppendData(cur.Span[..n]);
                 }, CancellationToken.None);
-                // the write to the page cache needs no order and runs beside the hash
-                var write = Task.Run(() => RandomAccess.Write(handle, new ReadOnlySpan<byte>(cur, 0, n), at), CancellationToken.None);
+                // an O_DIRECT write must be a whole number of blocks: only the last piece is short, it is padded with
+                // zeros and the file is cut to size at the end
+                var len = direct is null || n == BufferSize ? n : DirectIo.RoundUp(n);
+                if (len != n)
+                {
+                    cur.Span[n..len].Clear();
+                }
+                // the write needs no order and runs beside the hash
+                var write = Task.Run(() => RandomAccess.Write(handle, cur.Span[..len], at), CancellationToken.None);
                 inFlight[slot] = Task.WhenAll(chain, write);
                 offset += n;
             }
@@ -105,10 +129,28 @@ internal static class UploadSink
         }
         finally
         {
-            handle.Dispose();
-            foreach (var b in bufs)
+            if (direct is not null && error == ReceiveError.None)
             {
-                ArrayPool<byte>.Shared.Return(b);
+                try
+                {
+                    DirectIo.Truncate(handle, offset);
+                }
+                catch (IOException)
+                {
+                    error = ReceiveError.CannotWrite;
+                }
+            }
+            handle.Dispose();
+            for (var i = 0; i < Buffers; i++)
+            {
+                if (aligned[i] is { } a)
+                {
+                    AlignedBuffer.Return(a);
+                }
+                if (arrays[i] is { } arr)
+                {
+                    ArrayPool<byte>.Shared.Return(arr);
+                }
             }
         }
         if (error != ReceiveError.None)
@@ -120,12 +162,12 @@ internal static class UploadSink
     }
 
     /// <summary>Reads until the buffer is full or the body ends; returns the byte count.</summary>
-    private static async Task<int> FillAsync(Stream body, byte[] buf, CancellationToken ct)
+    private static async Task<int> FillAsync(Stream body, Memory<byte> buf, CancellationToken ct)
     {
         var n = 0;
         while (n < BufferSize)
         {
-            var r = await body.ReadAsync(buf.AsMemory(n, BufferSize - n), ct);
+            var r = await body.ReadAsync(buf[n..BufferSize], ct);
             if (r == 0)
             {
                 break;
