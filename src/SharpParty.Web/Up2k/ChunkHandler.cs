@@ -224,7 +224,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
             }
             try
             {
-                job.Handle ??= PartialFile.Open(Path.Combine(reg.VolumeRoot, job.Folder, job.PartialName));
+                job.Handle ??= PartialFile.Open(Path.Combine(reg.VolumeRoot, job.Folder, job.PartialName), job.Size);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -40,7 +40,8 @@ internal sealed class UploadReservation(IpHasher ipHash, SharpParty.Web.Search.I
         {
             using var h = File.OpenHandle(partial, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
             // reserve the blocks (a full disk answers 507 now); where fallocate is missing, a sparse file of full length
-            if (Preallocate.Reserve(h, tk.Req.Size) == Preallocate.Result.NoSpace)
+            // small files: no fallocate call (a syscall per file that buys nothing at this size)
+            if (tk.Req.Size >= PartialFile.DirectFrom && Preallocate.Reserve(h, tk.Req.Size) == Preallocate.Result.NoSpace)
             {
                 h.Dispose();
                 File.Delete(partial);
