@@ -46,6 +46,15 @@ internal sealed class ServerOptions
     public bool NoDotMv { get; init; }
     public bool NoDotRen { get; init; }
     public bool NoMv { get; init; }
+
+    /// <summary><c>--no-dav</c>: WebDAV methods are refused.</summary>
+    public bool NoDav { get; init; }
+
+    /// <summary><c>--dav-inf</c>: PROPFIND may ask for Depth: infinity.</summary>
+    public bool DavInf { get; init; }
+
+    /// <summary><c>--dav-mac</c>: macOS junk (<c>._*</c>, <c>.DS_Store</c>) is listed and may be created.</summary>
+    public bool DavMac { get; init; }
     public bool NoDel { get; init; }
     public BanRule? BanPw { get; init; }
     public int UnpostSeconds { get; init; } = 43200;
