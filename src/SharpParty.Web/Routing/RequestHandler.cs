@@ -14,6 +14,7 @@ using SharpParty.Web.Hosting;
 using SharpParty.Web.Search;
 using SharpParty.Web.Up2k;
 using SharpParty.Web.Upload;
+using SharpParty.Web.WebDav;
 
 namespace SharpParty.Web.Routing;
 
@@ -33,6 +34,7 @@ internal sealed partial class RequestHandler(
     IndexSet indexes,
     IndexScanService scanner,
     StaticAssets assets,
+    DavRouter dav,
     BanList bans,
     TimeProvider time,
     ILogger<RequestHandler> log)
@@ -143,7 +145,8 @@ internal sealed partial class RequestHandler(
         var verb = VerbClassifier.Classify(rc, isFolder);
         // dotfiles: hidden from anyone without the '.' permission, for reading and listing alike
         if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
-            or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete)
+            or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete or HttpVerb.PropFind or HttpVerb.PropPatch or HttpVerb.DavCopy
+            or HttpVerb.DavMove or HttpVerb.Unlock)
         {
             await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
             return;
@@ -168,6 +171,11 @@ internal sealed partial class RequestHandler(
                 await TreeJson.WriteAsync(rc, rc.Options.Vfs, rc.Query.Get("tree") == ".");
                 return;
             case HttpVerb.Put:
+                if (await dav.WriteAllowedAsync(rc, delete: false))
+                {
+                    await put.HandleAsync(rc);
+                }
+                return;
             case HttpVerb.PostRaw:
                 await put.HandleAsync(rc);
                 return;
@@ -191,13 +199,46 @@ internal sealed partial class RequestHandler(
                 await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy, indexes);
                 return;
             case HttpVerb.Delete:
+                if (HttpMethods.IsDelete(rc.Request.Method) && !rc.Options.NoDav && !t.Can(Perm.Delete) && rc.User == Identity.Anonymous)
+                {
+                    // the DELETE method is a WebDAV verb too (RFC 4918 §9.6): ask an anonymous client to log in
+                    await DavPaths.Denied(rc, $"you don't have delete-access in \"/{t.VPath}\"");
+                    return;
+                }
+                if (!await dav.WriteAllowedAsync(rc, delete: true))
+                {
+                    return;
+                }
                 await FileOps.DeleteAsync(rc, indexes);
+                if (rc.Response.StatusCode == 200 && !rc.Options.NoDav)
+                {
+                    dav.Deleted(rc);
+                }
+                return;
+            case HttpVerb.PropFind:
+            case HttpVerb.PropPatch:
+            case HttpVerb.Mkcol:
+            case HttpVerb.DavCopy:
+            case HttpVerb.DavMove:
+            case HttpVerb.Lock:
+            case HttpVerb.Unlock:
+                await dav.HandleAsync(rc, verb);
                 return;
             case HttpVerb.DeleteBatch:
                 await DeleteBatchAsync(rc, unpost, indexes);
                 return;
             case HttpVerb.Options:
-                rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+                if (rc.Options.NoDav)
+                {
+                    rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+                }
+                else
+                {
+                    // RFC 4918 §10.1: class 1 and 2 (locking); MS-Author-Via makes Windows' client use WebDAV (copyparty)
+                    rc.Response.Headers.Allow = DavRouter.Allow;
+                    rc.Response.Headers["DAV"] = "1, 2";
+                    rc.Response.Headers["MS-Author-Via"] = "DAV";
+                }
                 rc.Response.StatusCode = 204;
                 return;
             case HttpVerb.Reload:

@@ -39,6 +39,13 @@ internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter,
                 return;
             }
         }
+        // a volume for WebDAV clients (daw) follows RFC 4918 §9.7.1: no parent folder is a 409, not one made for you
+        var daw = t.Volume!.HasFlag("daw");
+        if (daw && !isFolderUrl && !Directory.Exists(folder))
+        {
+            await Reply.Error(rc, 409, "the parent folder does not exist");
+            return;
+        }
         try
         {
             // as copyparty (and nginx's create_full_put_path): missing parent folders are created
@@ -70,7 +77,10 @@ internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter,
             await ReplyReceiveError(rc, err);
             return;
         }
-        var final = UploadPlacement.Place(rc, file, folder, name, overwrite: false, ipHash, time);
+        // as copyparty: a PUT replaces an existing file only on a daw volume or for rclone (X-OC-MTime), and only with 'd';
+        // otherwise the upload gets a new name
+        var overwrite = (daw || rc.Request.Headers.ContainsKey("X-OC-MTime")) && t.Can(Perm.Delete);
+        var final = UploadPlacement.Place(rc, file, folder, name, overwrite, ipHash, time);
         if (final is null)
         {
             await Reply.Error(rc, 409, "could not place the upload (the target is a folder, or the folder vanished)");

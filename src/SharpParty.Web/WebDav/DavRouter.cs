@@ -1,0 +1,36 @@
+using SharpParty.Web.Routing;
+
+namespace SharpParty.Web.WebDav;
+
+/// <summary>The one entry from the request switch into WebDAV: the method handlers, and the lock/If checks that the
+/// shared PUT and DELETE paths go through.</summary>
+internal sealed class DavRouter(PropFindHandler propFind, PropPatchHandler propPatch, CollectionHandler collections, LockHandler lockHandler, WriteGuard guard)
+{
+    public const string Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK";
+
+    public Task HandleAsync(RequestContext rc, HttpVerb verb) => verb switch
+    {
+        HttpVerb.PropFind => propFind.HandleAsync(rc),
+        HttpVerb.PropPatch => propPatch.HandleAsync(rc),
+        HttpVerb.Mkcol => collections.MkcolAsync(rc),
+        HttpVerb.DavCopy => collections.CopyOrMoveAsync(rc, move: false),
+        HttpVerb.DavMove => collections.CopyOrMoveAsync(rc, move: true),
+        HttpVerb.Lock => lockHandler.LockAsync(rc),
+        HttpVerb.Unlock => lockHandler.UnlockAsync(rc),
+        _ => Reply.Error(rc, 405, "not a WebDAV method"),
+    };
+
+    /// <summary>If header and locks before a PUT or DELETE (RFC 4918 §7, §10.4); false when a reply was sent.</summary>
+    public async Task<bool> WriteAllowedAsync(RequestContext rc, bool delete)
+    {
+        if (rc.Options.NoDav || rc.Target.IsVirtual || (rc.Request.Headers["If"].Count == 0 && !guard.HasLocks))
+        {
+            return true;
+        }
+        var exists = rc.Target.FsPath is { } fs && (File.Exists(fs) || Directory.Exists(fs));
+        return await guard.CheckAsync(rc, rc.Target.VPath, parent: delete || !exists, below: delete) is not null;
+    }
+
+    /// <summary>After a DELETE that worked: dead properties and locks of the tree go too.</summary>
+    public void Deleted(RequestContext rc) => collections.Deleted(rc.Target);
+}
