@@ -65,6 +65,100 @@ public sealed partial class WebDavTests
         }
     }
 
+    /// <summary>rclone (webdav remote, vendor owncloud as copyparty's docs say): copy up, check, copy down, sync with a
+    /// change and a delete; modification times survive both ways (X-OC-MTime up, getlastmodified down).</summary>
+    [Fact]
+    public async Task Rclone_copy_check_sync_keep_mtimes()
+    {
+        await using var s = await TestServer.StartAsync(["-a", "user:pass", "-v", "dav:dav:rwmd,user"],
+            root => Directory.CreateDirectory(Path.Combine(root, "dav")));
+        var local = Path.Combine(s.Root, "local");
+        var back = Path.Combine(s.Root, "back");
+        Directory.CreateDirectory(Path.Combine(local, "sub"));
+        var old = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.WriteAllText(Path.Combine(local, "a.txt"), "hello");
+        File.WriteAllText(Path.Combine(local, "sub", "b.txt"), "world");
+        File.WriteAllBytes(Path.Combine(local, "sub", "c.bin"), [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7))]);
+        foreach (var f in (string[])["a.txt", "sub/b.txt", "sub/c.bin"])
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(local, f), old);
+        }
+        var conf = Path.Combine(s.Root, "rclone.conf");
+        File.WriteAllText(conf, "");
+        var (_, obscured) = await Rclone(s, conf, null, "obscure", "pass");
+        var env = obscured.Trim();
+        async Task Run(params string[] args)
+        {
+            var (code, output) = await Rclone(s, conf, env, args);
+            Assert.True(code == 0, $"rclone {string.Join(' ', args)}: exit {code}\n{output}");
+        }
+        await Run("copy", local, "sp:up");
+        foreach (var f in (string[])["a.txt", "sub/b.txt", "sub/c.bin"])
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(local, f)), File.ReadAllBytes(s.PathOf("dav/up/" + f)));
+            Assert.Equal(old, File.GetLastWriteTimeUtc(s.PathOf("dav/up/" + f)));
+        }
+        await Run("check", local, "sp:up");
+        await Run("copy", "sp:up", back);
+        foreach (var f in (string[])["a.txt", "sub/b.txt", "sub/c.bin"])
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(local, f)), File.ReadAllBytes(Path.Combine(back, f)));
+            Assert.Equal(old, File.GetLastWriteTimeUtc(Path.Combine(back, f)));
+        }
+        File.Delete(Path.Combine(local, "sub", "b.txt"));
+        File.WriteAllText(Path.Combine(local, "a.txt"), "changed");
+        File.SetLastWriteTimeUtc(Path.Combine(local, "a.txt"), old.AddYears(1));
+        await Run("sync", local, "sp:up");
+        Assert.False(File.Exists(s.PathOf("dav/up/sub/b.txt")));
+        Assert.Equal("changed", File.ReadAllText(s.PathOf("dav/up/a.txt")));
+        Assert.Equal(old.AddYears(1), File.GetLastWriteTimeUtc(s.PathOf("dav/up/a.txt")));
+        Assert.Equal(["a.txt", "sub"], Directory.EnumerateFileSystemEntries(s.PathOf("dav/up")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        await Run("check", local, "sp:up");
+    }
+
+    private static async Task<(int Code, string Output)> Rclone(TestServer s, string conf, string? obscuredPass, params string[] args)
+    {
+        var psi = new ProcessStartInfo("rclone") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[.. args, "--config", conf, "--retries", "1", "--low-level-retries", "1", "--contimeout", "10s", "--timeout", "30s"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["RCLONE_CONFIG_SP_TYPE"] = "webdav";
+        psi.Environment["RCLONE_CONFIG_SP_URL"] = s.BaseUrl + "/dav";
+        psi.Environment["RCLONE_CONFIG_SP_VENDOR"] = "owncloud";
+        psi.Environment["RCLONE_CONFIG_SP_USER"] = "user";
+        if (obscuredPass is not null)
+        {
+            psi.Environment["RCLONE_CONFIG_SP_PASS"] = obscuredPass;
+        }
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Fail("rclone is not installed (apt-get install rclone; .ci/run does it)");
+            throw;
+        }
+        using (p)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            try
+            {
+                await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            }
+            catch (TimeoutException)
+            {
+                p.Kill();
+                throw;
+            }
+            var o = await stdout;
+            return (p.ExitCode, o + await stderr);
+        }
+    }
+
     [GeneratedRegex(@"<- summary for `(\w+)': of \d+ tests run: (\d+) passed, (\d+) failed")]
     private static partial Regex Summary();
 
@@ -283,8 +377,12 @@ public sealed partial class WebDavTests
         (st, body) = await s.Client.SendText(PropFind, "/srv/", null, ("Depth", "infinity"));
         Assert.Equal(HttpStatusCode.Forbidden, st);
         Assert.Contains("propfind-finite-depth", body, StringComparison.Ordinal);
+        // creating macOS junk: 423, as copyparty, which Finder takes quietly
         (st, _) = await s.Client.SendText(Mkcol, "/srv/._junk");
-        Assert.Equal(HttpStatusCode.Forbidden, st);
+        Assert.Equal((HttpStatusCode)423, st);
+        (st, _) = await s.Client.SendText(HttpMethod.Put, "/srv/.DS_Store", new StringContent("junk"));
+        Assert.Equal((HttpStatusCode)423, st);
+        Assert.Equal("junk", File.ReadAllText(s.PathOf("srv/.DS_Store")));
         (st, _) = await s.Client.SendText(PropFind, "/srv/nope", null, ("Depth", "0"));
         Assert.Equal(HttpStatusCode.NotFound, st);
     }
@@ -319,6 +417,30 @@ public sealed partial class WebDavTests
         Assert.Equal(HttpStatusCode.NoContent, st);
         (st, _) = await s.Client.SendText(HttpMethod.Delete, "/srv/f.txt");
         Assert.Equal(HttpStatusCode.OK, st);
+    }
+
+    [Fact]
+    public async Task Put_overwrites_a_fresh_blank_file_without_daw_but_renames_otherwise()
+    {
+        await using var s = await TestServer.StartAsync(["-v", "srv:srv:rw"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "srv"));
+            File.WriteAllText(Path.Combine(root, "srv", "full.txt"), "keep");
+        });
+        // a lock on an unmapped URL makes an empty file (RFC 4918 §7.3); the PUT that follows fills it (--blank-wt)
+        const string info = "<?xml version=\"1.0\"?><D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+        using var req = new HttpRequestMessage(Lock, "/srv/new.txt") { Content = new StringContent(info, Encoding.UTF8, "application/xml") };
+        using var res = await s.Client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        Assert.Equal(0, new FileInfo(s.PathOf("srv/new.txt")).Length);
+        var token = res.Headers.GetValues("Lock-Token").Single();
+        var (st, _) = await s.Client.SendText(HttpMethod.Put, "/srv/new.txt", new StringContent("data"), ("If", "(" + token + ")"));
+        Assert.Equal(HttpStatusCode.Created, st);
+        Assert.Equal("data", File.ReadAllText(s.PathOf("srv/new.txt")));
+        // no daw, no d: a non-empty file is never replaced, the upload gets another name (copyparty)
+        (st, _) = await s.Client.SendText(HttpMethod.Put, "/srv/full.txt", new StringContent("other"));
+        Assert.Equal(HttpStatusCode.Created, st);
+        Assert.Equal("keep", File.ReadAllText(s.PathOf("srv/full.txt")));
     }
 
     [Fact]

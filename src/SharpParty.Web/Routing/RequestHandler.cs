@@ -171,6 +171,11 @@ internal sealed partial class RequestHandler(
                 await TreeJson.WriteAsync(rc, rc.Options.Vfs, rc.Query.Get("tree") == ".");
                 return;
             case HttpVerb.Put:
+                if (DavPaths.IsRefusedJunk(rc, t.VPath) && !rc.RawPath.EndsWith('/'))
+                {
+                    await DavPaths.RefuseJunkAsync(rc); // copyparty: macOS junk gets a 423 unless --dav-mac
+                    return;
+                }
                 if (await dav.WriteAllowedAsync(rc, delete: false))
                 {
                     await put.HandleAsync(rc);

@@ -35,9 +35,8 @@ internal sealed class CollectionHandler(DeadPropStore props, LockManager locks, 
             await Reply.Error(rc, 405, "that folder exists already");
             return;
         }
-        if (!NameAllowed(rc, t.VPath, out var why))
+        if (!await NameAllowedAsync(rc, t.VPath))
         {
-            await Reply.Forbidden(rc, why);
             return;
         }
         if (!Directory.Exists(Path.GetDirectoryName(fs)))
@@ -135,9 +134,8 @@ internal sealed class CollectionHandler(DeadPropStore props, LockManager locks, 
             await Reply.Forbidden(rc, "cannot move or copy a folder into itself");
             return;
         }
-        if (!NameAllowed(rc, dt.VPath, out var why))
+        if (!await NameAllowedAsync(rc, dt.VPath))
         {
-            await Reply.Forbidden(rc, why);
             return;
         }
         if (!Directory.Exists(Path.GetDirectoryName(dst)))
@@ -226,19 +224,18 @@ internal sealed class CollectionHandler(DeadPropStore props, LockManager locks, 
         locks.ForgetAtOrBelow(t.VPath);
     }
 
-    /// <summary>macOS junk is refused unless --dav-mac (copyparty); dotfile names follow --no-dot-ren.</summary>
-    internal static bool NameAllowed(RequestContext rc, string vpath, out string why)
+    /// <summary>Whether a new name may be created: macOS junk is refused (423, as copyparty) unless --dav-mac, and
+    /// dotfile names follow --no-dot-ren (403). Replies when not.</summary>
+    internal static async Task<bool> NameAllowedAsync(RequestContext rc, string vpath)
     {
-        var name = DavPaths.Name(vpath);
-        why = "";
-        if (!rc.Options.DavMac && DavPaths.IsMacJunk(name))
+        if (DavPaths.IsRefusedJunk(rc, vpath))
         {
-            why = "macOS junk files are not accepted here (--dav-mac)";
+            await DavPaths.RefuseJunkAsync(rc);
             return false;
         }
-        if (rc.Options.NoDotRen && name.StartsWith('.'))
+        if (rc.Options.NoDotRen && DavPaths.Name(vpath).StartsWith('.'))
         {
-            why = "creating dotfiles is disabled (--no-dot-ren)";
+            await Reply.Forbidden(rc, "creating dotfiles is disabled (--no-dot-ren)");
             return false;
         }
         return true;

@@ -54,9 +54,28 @@ internal static class DavPaths
         return true;
     }
 
-    /// <summary>macOS Finder junk: AppleDouble files and folder settings (copyparty hides them unless --dav-mac).</summary>
+    /// <summary>macOS Finder junk, by copyparty's list (APPLESAN): AppleDouble files, folder settings, indexes and trash.</summary>
     public static bool IsMacJunk(string name) =>
-        name.StartsWith("._", StringComparison.Ordinal) || name is ".DS_Store" or ".localized" or ".Spotlight-V100" or ".Trashes" or ".fseventsd" or ".TemporaryItems";
+        name.StartsWith("._", StringComparison.Ordinal) || name.StartsWith("__MACOS", StringComparison.Ordinal) || name == "Icon\r"
+        || name.StartsWith(".DocumentRevisions-", StringComparison.Ordinal) || name.StartsWith(".Spotlight-", StringComparison.Ordinal)
+        || name is ".DS_Store" or ".AppleDouble" or ".LSOverride" or ".fseventsd" or ".TemporaryItems" or ".Trashes" or ".VolumeIcon.icns"
+            or ".com.apple.timemachine.donotpresent" or ".AppleDB" or ".AppleDesktop" or ".apdisk";
+
+    /// <summary>
+    /// Refuses creating macOS junk as copyparty does: 423 with lock-token-submitted, which Finder takes quietly
+    /// (a 403 makes it abort the whole copy).
+    /// </summary>
+    public static async Task RefuseJunkAsync(RequestContext rc)
+    {
+        rc.Note = "macOS junk refused (--dav-mac allows it)";
+        await using var e = MultistatusWriter.Start(rc, 423, "error");
+        e.Xml.WriteStartElement("D", "lock-token-submitted", MultistatusWriter.Dav);
+        e.Xml.WriteElementString("D", "href", MultistatusWriter.Dav, Href(rc.Target.VPath, false));
+        e.Xml.WriteEndElement();
+    }
+
+    /// <summary>Whether this request would create macOS junk that --dav-mac is off for.</summary>
+    public static bool IsRefusedJunk(RequestContext rc, string vpath) => !rc.Options.DavMac && !rc.Options.NoDav && IsMacJunk(Name(vpath));
 
     /// <summary>The ETag a GET of this file would send (the same formula as <see cref="FileSender"/>); null for folders.</summary>
     public static string? ETagOf(string? fs)

@@ -62,9 +62,8 @@ internal sealed class LockHandler(LockManager locks, WriteGuard guard)
         var exists = isDir || File.Exists(fs);
         if (!exists)
         {
-            if (!CollectionHandler.NameAllowed(rc, t.VPath, out var why))
+            if (!await CollectionHandler.NameAllowedAsync(rc, t.VPath))
             {
-                await Reply.Forbidden(rc, why);
                 return;
             }
             if (t.Rel.Length == 0 || !Directory.Exists(Path.GetDirectoryName(fs)))
