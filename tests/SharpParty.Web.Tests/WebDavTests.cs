@@ -388,6 +388,30 @@ public sealed partial class WebDavTests
     }
 
     [Fact]
+    public async Task Propfind_depth_infinity_with_dav_inf_lists_the_tree_readable_parts_only()
+    {
+        await using var s = await TestServer.StartAsync(["-a", "u:upw", "-v", "srv:srv:r", "-v", "srv/priv:srv/priv:r,u", "--dav-inf"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "srv", "a", "b", "c"));
+            Directory.CreateDirectory(Path.Combine(root, "srv", "priv"));
+            File.WriteAllText(Path.Combine(root, "srv", "a", "b", "c", "deep.txt"), "deep");
+            File.WriteAllText(Path.Combine(root, "srv", "priv", "secret.txt"), "secret");
+            for (var i = 0; i < 300; i++)
+            {
+                File.WriteAllText(Path.Combine(root, "srv", "a", $"f{i:D3}.txt"), "x");
+            }
+        });
+        var (st, body) = await s.Client.SendText(PropFind, "/srv/", null, ("Depth", "infinity"));
+        Assert.Equal(HttpStatusCode.MultiStatus, st);
+        Assert.Contains("<D:href>/srv/a/b/c/deep.txt</D:href>", body, StringComparison.Ordinal);
+        Assert.Contains("<D:href>/srv/a/f299.txt</D:href>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret.txt", body, StringComparison.Ordinal);
+        Assert.EndsWith("</D:multistatus>", body.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("/srv/priv/", body, StringComparison.Ordinal);
+        Assert.Equal(300 + 5, System.Text.RegularExpressions.Regex.Count(body, "<D:response>")); // srv, a, b, c, deep.txt and the 300
+    }
+
+    [Fact]
     public async Task Locks_guard_put_delete_and_move()
     {
         await using var s = await TestServer.StartAsync(["-v", "srv:srv:rwmd,*:c,daw"], root =>
@@ -406,6 +430,10 @@ public sealed partial class WebDavTests
         (st, _) = await s.Client.SendText(HttpMethod.Delete, "/srv/f.txt");
         Assert.Equal((HttpStatusCode)423, st);
         (st, _) = await s.Client.SendText(Move, "/srv/f.txt", null, ("Destination", "/srv/g.txt"));
+        Assert.Equal((HttpStatusCode)423, st);
+        (st, _) = await s.Client.SendText(HttpMethod.Post, "/srv/f.txt?move=/srv/g.txt");
+        Assert.Equal((HttpStatusCode)423, st);
+        (st, _) = await s.Client.SendText(HttpMethod.Post, "/srv/f.txt?delete");
         Assert.Equal((HttpStatusCode)423, st);
         (st, _) = await s.Client.SendText(HttpMethod.Put, "/srv/f.txt", new StringContent("v2"), ("If", "(<urn:uuid:00000000-0000-0000-0000-000000000000>)"));
         Assert.Equal(HttpStatusCode.PreconditionFailed, st);

@@ -201,6 +201,11 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.Move:
             case HttpVerb.Copy:
+                // a WebDAV lock on the source holds against ?move= too (RFC 4918 §7: a lock protects against any writer)
+                if (verb == HttpVerb.Move && !await dav.WriteAllowedAsync(rc, delete: true))
+                {
+                    return;
+                }
                 await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy, indexes);
                 return;
             case HttpVerb.Delete:
