@@ -351,6 +351,14 @@ public sealed partial class WebDavTests
             (st, _) = await s.Client.SendText(Mkcol, "/srv/x");
             Assert.Equal(HttpStatusCode.MethodNotAllowed, st);
         }
+        // --dav-auth: a public folder still asks an anonymous PROPFIND to log in (copyparty, for davfs2)
+        await using (var s = await TestServer.StartAsync(["-a", "u:upw", "-v", "srv:srv:r", "--dav-auth"], root => Directory.CreateDirectory(Path.Combine(root, "srv"))))
+        {
+            var (st, _) = await s.Client.SendText(PropFind, "/srv/", null, ("Depth", "0"));
+            Assert.Equal(HttpStatusCode.Unauthorized, st);
+            (st, _) = await s.Client.SendText(PropFind, "/srv/", null, ("Depth", "0"), ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("u:upw"))));
+            Assert.Equal(HttpStatusCode.MultiStatus, st);
+        }
     }
 
     [Fact]

@@ -78,6 +78,7 @@ internal static class OptionCatalog
         new("no-dav", OptKind.Flag, null, "", "disable WebDAV (PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK)"),
         new("dav-inf", OptKind.Flag, null, "", "allow PROPFIND with Depth: infinity (streamed, bounded)"),
         new("dav-mac", OptKind.Flag, null, "", "do not hide or refuse macOS junk files (._* and .DS_Store) over WebDAV"),
+        new("dav-auth", OptKind.Flag, null, "", "PROPFIND always asks anonymous clients to log in (volflag davauth; davfs2 needs it when only some folders are public)"),
         new("blank-wt", OptKind.Value, "300", "SEC", "any client with write access may overwrite an empty file modified less than SEC seconds ago (as copyparty)"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),

@@ -141,6 +141,7 @@ internal static class OptionsBuilder
             NoDav = Has("no-dav"),
             DavInf = Has("dav-inf"),
             DavMac = Has("dav-mac"),
+            DavAuth = Has("dav-auth"),
             BlankWt = blankWt,
             NoDel = Has("no-del"),
             BanPw = banPw,

@@ -56,6 +56,9 @@ internal sealed class ServerOptions
     /// <summary><c>--dav-mac</c>: macOS junk (<c>._*</c>, <c>.DS_Store</c>) is listed and may be created.</summary>
     public bool DavMac { get; init; }
 
+    /// <summary><c>--dav-auth</c>: an anonymous PROPFIND gets a 401 challenge everywhere (volflag <c>davauth</c>).</summary>
+    public bool DavAuth { get; init; }
+
     /// <summary><c>--blank-wt</c>: an empty file younger than this many seconds may be overwritten by any writer.</summary>
     public int BlankWt { get; init; } = 300;
     public bool NoDel { get; init; }

@@ -16,7 +16,8 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
     public async Task HandleAsync(RequestContext rc)
     {
         var t = rc.Target;
-        if ((t.Perms & (Perm.Read | Perm.Write | Perm.Get)) == 0)
+        var forceAuth = rc.User == Identity.Anonymous && (rc.Options.DavAuth || t.Volume?.HasFlag("davauth") == true);
+        if ((t.Perms & (Perm.Read | Perm.Write | Perm.Get)) == 0 || forceAuth)
         {
             await DavPaths.Denied(rc, "you don't have read-access here");
             return;
