@@ -505,5 +505,18 @@ public sealed partial class WebDavTests
         File.WriteAllText(s.PathOf("b/m.txt"), "new");
         var (_, after) = await s.Client.SendText(PropFind, "/b/m.txt", null, ("Depth", "0"));
         Assert.DoesNotContain(">blue</", after, StringComparison.Ordinal);
+        // the copyparty-style ?move= and JSON batch delete keep them in step too
+        (st, _) = await s.Client.SendText(HttpMethod.Post, "/b/c.txt?move=/a/q.txt");
+        Assert.Equal(HttpStatusCode.Created, st);
+        (_, after) = await s.Client.SendText(PropFind, "/a/q.txt", null, ("Depth", "0"));
+        Assert.Contains(">blue</", after, StringComparison.Ordinal);
+        File.WriteAllText(s.PathOf("b/c.txt"), "new");
+        (_, after) = await s.Client.SendText(PropFind, "/b/c.txt", null, ("Depth", "0"));
+        Assert.DoesNotContain(">blue</", after, StringComparison.Ordinal);
+        (st, _) = await s.Client.SendText(HttpMethod.Post, "/?delete", new StringContent("[\"/a/q.txt\"]", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, st);
+        File.WriteAllText(s.PathOf("a/q.txt"), "new");
+        (_, after) = await s.Client.SendText(PropFind, "/a/q.txt", null, ("Depth", "0"));
+        Assert.DoesNotContain(">blue</", after, StringComparison.Ordinal);
     }
 }

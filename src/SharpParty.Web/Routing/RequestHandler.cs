@@ -206,7 +206,12 @@ internal sealed partial class RequestHandler(
                 {
                     return;
                 }
-                await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy, indexes);
+                var rawDst = rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "";
+                await FileOps.MoveOrCopyAsync(rc, rawDst, verb == HttpVerb.Copy, indexes);
+                if (rc.Response.StatusCode == 201)
+                {
+                    dav.MovedOrCopied(rc, rawDst, verb == HttpVerb.Copy);
+                }
                 return;
             case HttpVerb.Delete:
                 if (HttpMethods.IsDelete(rc.Request.Method) && !rc.Options.NoDav && !t.Can(Perm.Delete) && rc.User == Identity.Anonymous)
@@ -235,7 +240,7 @@ internal sealed partial class RequestHandler(
                 await dav.HandleAsync(rc, verb);
                 return;
             case HttpVerb.DeleteBatch:
-                await DeleteBatchAsync(rc, unpost, indexes);
+                await DeleteBatchAsync(rc, unpost, indexes, dav);
                 return;
             case HttpVerb.Options:
                 if (rc.Options.NoDav)
@@ -397,7 +402,7 @@ internal sealed partial class RequestHandler(
         await ListingAsync(rc, null);
     }
 
-    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost, IndexSet indexes)
+    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost, IndexSet indexes, DavRouter dav)
     {
         var body = await ReadSmallBodyAsync(rc);
         if (body is null)
@@ -426,6 +431,7 @@ internal sealed partial class RequestHandler(
             return;
         }
         await FileOps.DeleteBatchAsync(rc, paths, indexes);
+        dav.BatchDeleted(rc, paths);
     }
 
     private static async Task<string?> ReadSmallBodyAsync(RequestContext rc)

@@ -214,6 +214,21 @@ internal sealed class CollectionHandler(DeadPropStore props, LockManager locks, 
         rc.Response.ContentLength = 0;
     }
 
+    /// <summary>Dead properties of a moved or copied tree go along (§9.8.2, §9.9.1); a move leaves its locks behind.</summary>
+    public void PropsFollow(VfsPath src, VfsPath dst, bool copy)
+    {
+        if (src.Volume is null || dst.Volume is null)
+        {
+            return;
+        }
+        props.Copy(src.Volume, src.Rel, dst.Volume, dst.Rel, tree: true);
+        if (!copy)
+        {
+            props.Delete(src.Volume, src.Rel);
+            locks.ForgetAtOrBelow(src.VPath);
+        }
+    }
+
     /// <summary>After a successful DELETE: its dead properties and locks go too (§9.6).</summary>
     public void Deleted(VfsPath t)
     {

@@ -33,4 +33,31 @@ internal sealed class DavRouter(PropFindHandler propFind, PropPatchHandler propP
 
     /// <summary>After a DELETE that worked: dead properties and locks of the tree go too.</summary>
     public void Deleted(RequestContext rc) => collections.Deleted(rc.Target);
+
+    /// <summary>After <c>?move=</c>/<c>?copy=</c> worked: dead properties follow, as with MOVE/COPY, so that none is left
+    /// behind to attach itself to a later file of the same name.</summary>
+    public void MovedOrCopied(RequestContext rc, string rawDst, bool copy)
+    {
+        if (rc.Options.NoDav || rc.Options.Vfs.Resolve(rawDst, rc.User) is not { Ok: true } d || d.Path.Volume is null)
+        {
+            return;
+        }
+        collections.PropsFollow(rc.Target, d.Path, copy);
+    }
+
+    /// <summary>After a JSON batch delete (which may stop half-way): forget what is gone.</summary>
+    public void BatchDeleted(RequestContext rc, IEnumerable<string> vpaths)
+    {
+        if (rc.Options.NoDav)
+        {
+            return;
+        }
+        foreach (var p in vpaths)
+        {
+            if (rc.Options.Vfs.Resolve(p, rc.User) is { Ok: true } r && r.Path.FsPath is { } fs && !File.Exists(fs) && !Directory.Exists(fs))
+            {
+                collections.Deleted(r.Path);
+            }
+        }
+    }
 }
