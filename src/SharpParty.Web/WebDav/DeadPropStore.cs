@@ -26,7 +26,44 @@ internal sealed class DeadPropStore : IDisposable
         public Lock Gate { get; } = new();
     }
 
-    public List<DeadProp> Get(Volume v, string rel)
+    // The properties are secondary to the files: a database that cannot be opened or written (read-only hist folder,
+    // full disk, damaged file) makes PROPPATCH fail and PROPFIND show no dead properties, never a file operation fail.
+
+    /// <summary>The dead properties of one resource (none when the store cannot be read).</summary>
+    public List<DeadProp> Get(Volume v, string rel) => Safe(() => GetCore(v, rel), []);
+
+    /// <summary>Applies sets (xml not null) and removes in order, all or nothing; false when over the per-resource cap or
+    /// when the store cannot be written.</summary>
+    public bool Apply(Volume v, string rel, IReadOnlyList<(XName Name, string? Xml)> changes) => Safe(() => ApplyCore(v, rel, changes), false);
+
+    /// <summary>Copies the properties of <paramref name="srcRel"/> (and, with <paramref name="tree"/>, everything below it)
+    /// to the destination, replacing what the destination had.</summary>
+    public void Copy(Volume sv, string srcRel, Volume dv, string dstRel, bool tree) => Safe(() =>
+    {
+        CopyCore(sv, srcRel, dv, dstRel, tree);
+        return true;
+    }, false);
+
+    /// <summary>Forgets the properties of <paramref name="rel"/> and everything below it.</summary>
+    public void Delete(Volume v, string rel) => Safe(() =>
+    {
+        DeleteCore(v, rel);
+        return true;
+    }, false);
+
+    private static T Safe<T>(Func<T> f, T fallback)
+    {
+        try
+        {
+            return f();
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return fallback;
+        }
+    }
+
+    private List<DeadProp> GetCore(Volume v, string rel)
     {
         var db = Open(v, create: false);
         var list = new List<DeadProp>();
@@ -49,7 +86,7 @@ internal sealed class DeadPropStore : IDisposable
     }
 
     /// <summary>Applies sets (xml not null) and removes in order, all or nothing; false when over the per-resource cap.</summary>
-    public bool Apply(Volume v, string rel, IReadOnlyList<(XName Name, string? Xml)> changes)
+    private bool ApplyCore(Volume v, string rel, IReadOnlyList<(XName Name, string? Xml)> changes)
     {
         var db = Open(v, create: true)!;
         lock (db.Gate)
@@ -89,12 +126,12 @@ internal sealed class DeadPropStore : IDisposable
 
     /// <summary>Copies the properties of <paramref name="srcRel"/> (and, with <paramref name="tree"/>, everything below it)
     /// to the destination, replacing what the destination had.</summary>
-    public void Copy(Volume sv, string srcRel, Volume dv, string dstRel, bool tree)
+    private void CopyCore(Volume sv, string srcRel, Volume dv, string dstRel, bool tree)
     {
         var src = Open(sv, create: false);
         if (src is null)
         {
-            Delete(dv, dstRel);
+            DeleteCore(dv, dstRel);
             return;
         }
         var rows = new List<(string Rel, string Ns, string Name, string Xml)>();
@@ -113,7 +150,7 @@ internal sealed class DeadPropStore : IDisposable
                 rows.Add((dstRel + r.GetString(0)[srcRel.Length..], r.GetString(1), r.GetString(2), r.GetString(3)));
             }
         }
-        Delete(dv, dstRel);
+        DeleteCore(dv, dstRel);
         if (rows.Count == 0)
         {
             return;
@@ -138,7 +175,7 @@ internal sealed class DeadPropStore : IDisposable
     }
 
     /// <summary>Forgets the properties of <paramref name="rel"/> and everything below it.</summary>
-    public void Delete(Volume v, string rel)
+    private void DeleteCore(Volume v, string rel)
     {
         var db = Open(v, create: false);
         if (db is null)
