@@ -449,6 +449,13 @@ public sealed partial class WebDavTests
         (st, _) = await s.Client.SendText(HttpMethod.Put, "/srv/f.txt", new StringContent("v2"), ("If", "(" + token + ")"));
         Assert.Equal(HttpStatusCode.Created, st);
         Assert.Equal("v2", File.ReadAllText(s.PathOf("srv/f.txt")));
+        // reads need no token, but an If header that does not hold is a 412 on them too (§10.4.1)
+        (st, _) = await s.Client.SendText(HttpMethod.Get, "/srv/f.txt");
+        Assert.Equal(HttpStatusCode.OK, st);
+        (st, _) = await s.Client.SendText(HttpMethod.Get, "/srv/f.txt", null, ("If", "([\"nope\"])"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, st);
+        (st, _) = await s.Client.SendText(PropFind, "/srv/f.txt", null, ("Depth", "0"), ("If", "(" + token + ")"));
+        Assert.Equal(HttpStatusCode.MultiStatus, st);
         (st, _) = await s.Client.SendText(new HttpMethod("UNLOCK"), "/srv/f.txt", null, ("Lock-Token", token));
         Assert.Equal(HttpStatusCode.NoContent, st);
         (st, _) = await s.Client.SendText(HttpMethod.Delete, "/srv/f.txt");

@@ -154,6 +154,10 @@ internal sealed partial class RequestHandler(
         switch (verb)
         {
             case HttpVerb.GetFile:
+                if (!await dav.ReadAllowedAsync(rc))
+                {
+                    return;
+                }
                 await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
                 return;
             case HttpVerb.Listing:

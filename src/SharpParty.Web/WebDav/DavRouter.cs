@@ -10,7 +10,7 @@ internal sealed class DavRouter(PropFindHandler propFind, PropPatchHandler propP
 
     public Task HandleAsync(RequestContext rc, HttpVerb verb) => verb switch
     {
-        HttpVerb.PropFind => propFind.HandleAsync(rc),
+        HttpVerb.PropFind => PropFindAsync(rc),
         HttpVerb.PropPatch => propPatch.HandleAsync(rc),
         HttpVerb.Mkcol => collections.MkcolAsync(rc),
         HttpVerb.DavCopy => collections.CopyOrMoveAsync(rc, move: false),
@@ -19,6 +19,14 @@ internal sealed class DavRouter(PropFindHandler propFind, PropPatchHandler propP
         HttpVerb.Unlock => lockHandler.UnlockAsync(rc),
         _ => Reply.Error(rc, 405, "not a WebDAV method"),
     };
+
+    private async Task PropFindAsync(RequestContext rc)
+    {
+        if (await ReadAllowedAsync(rc))
+        {
+            await propFind.HandleAsync(rc);
+        }
+    }
 
     /// <summary>If header and locks before a PUT or DELETE (RFC 4918 §7, §10.4); false when a reply was sent.</summary>
     public async Task<bool> WriteAllowedAsync(RequestContext rc, bool delete)
@@ -29,6 +37,24 @@ internal sealed class DavRouter(PropFindHandler propFind, PropPatchHandler propP
         }
         var exists = rc.Target.FsPath is { } fs && (File.Exists(fs) || Directory.Exists(fs));
         return await guard.CheckAsync(rc, rc.Target.VPath, parent: delete || !exists, below: delete) is not null;
+    }
+
+    /// <summary>
+    /// The If header on a request that changes nothing (GET, HEAD, PROPFIND): it must still hold, or the answer is 412
+    /// (RFC 4918 §10.4.1); no lock is needed to read. False when a reply was sent.
+    /// </summary>
+    public async Task<bool> ReadAllowedAsync(RequestContext rc)
+    {
+        if (rc.Options.NoDav || rc.Request.Headers["If"].Count == 0)
+        {
+            return true;
+        }
+        if (guard.TryEvaluate(rc, out _, out var status))
+        {
+            return true;
+        }
+        await Reply.Error(rc, status, status == 400 ? "bad If header" : "precondition failed (If header)");
+        return false;
     }
 
     /// <summary>After a DELETE that worked: dead properties and locks of the tree go too.</summary>
