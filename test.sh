@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit + integration against real servers on 127.0.0.1) and ends with one line:
 #   N passed, N failed
-# Needs: the .NET SDK, curl. `.ci/run` installs what a fresh machine lacks, then calls this.
+# Needs: the .NET SDK, curl, litmus and rclone (WebDAV). `.ci/run` installs what a fresh machine lacks, then calls this.
 set -uo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)

@@ -98,7 +98,8 @@ public class RobustnessTests
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\nContent-Length: 0\r\n\r\n", "400", "boundary")]
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/weird\r\nContent-Length: 0\r\n\r\n", "400", "unsupported POST")]
     [InlineData("POST /?delete HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n[1,2]", "422", "invalid json")]
-    [InlineData("PROPPATCH / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "405", "not supported")]
+    [InlineData("BREW / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "405", "not supported")]
+    [InlineData("PROPPATCH / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "400", "propertyupdate")]
     [InlineData("GET /x?move=/y HTTP/1.1\r\nHost: x\r\n\r\n", "405", "needs a POST")]
     public async Task Bad_requests_get_a_status_and_a_reason(string request, string status, string reason)
     {

@@ -87,6 +87,11 @@ internal static class OptionsBuilder
             error = "--unpost: expected seconds (a whole number >= 0)";
             return false;
         }
+        if (!int.TryParse(Last("blank-wt"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var blankWt) || blankWt < 0)
+        {
+            error = "--blank-wt: expected seconds (a whole number >= 0)";
+            return false;
+        }
         if (!int.TryParse(Last("logout"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var logout) || logout <= 0)
         {
             error = "--logout: expected hours (a whole number > 0)";
@@ -133,6 +138,11 @@ internal static class OptionsBuilder
             NoDotMv = Has("no-dot-mv"),
             NoDotRen = Has("no-dot-ren"),
             NoMv = Has("no-mv"),
+            NoDav = Has("no-dav"),
+            DavInf = Has("dav-inf"),
+            DavMac = Has("dav-mac"),
+            DavAuth = Has("dav-auth"),
+            BlankWt = blankWt,
             NoDel = Has("no-del"),
             BanPw = banPw,
             UnpostSeconds = unpost,

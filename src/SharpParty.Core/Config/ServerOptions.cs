@@ -46,6 +46,21 @@ internal sealed class ServerOptions
     public bool NoDotMv { get; init; }
     public bool NoDotRen { get; init; }
     public bool NoMv { get; init; }
+
+    /// <summary><c>--no-dav</c>: WebDAV methods are refused.</summary>
+    public bool NoDav { get; init; }
+
+    /// <summary><c>--dav-inf</c>: PROPFIND may ask for Depth: infinity.</summary>
+    public bool DavInf { get; init; }
+
+    /// <summary><c>--dav-mac</c>: macOS junk (<c>._*</c>, <c>.DS_Store</c>) is listed and may be created.</summary>
+    public bool DavMac { get; init; }
+
+    /// <summary><c>--dav-auth</c>: an anonymous PROPFIND gets a 401 challenge everywhere (volflag <c>davauth</c>).</summary>
+    public bool DavAuth { get; init; }
+
+    /// <summary><c>--blank-wt</c>: an empty file younger than this many seconds may be overwritten by any writer.</summary>
+    public int BlankWt { get; init; } = 300;
     public bool NoDel { get; init; }
     public BanRule? BanPw { get; init; }
     public int UnpostSeconds { get; init; } = 43200;

@@ -215,7 +215,7 @@ internal static class FileOps
     }
 
     /// <summary>Keeps the index in step with a delete (a rescan would too, but dedup must not offer a deleted file).</summary>
-    private static void IndexForget(IndexSet indexes, VfsPath t, bool isDir)
+    internal static void IndexForget(IndexSet indexes, VfsPath t, bool isDir)
     {
         if (t.Volume is not { } v || indexes.For(v) is not { } idx)
         {
@@ -234,7 +234,7 @@ internal static class FileOps
 
     /// <summary>A moved file keeps its row (a rename within the volume); folders and moves across volumes are forgotten at the
     /// source and found again at the destination by the next scan.</summary>
-    private static void IndexMoved(IndexSet indexes, VfsPath src, VfsPath dst, bool isDir, bool copy)
+    internal static void IndexMoved(IndexSet indexes, VfsPath src, VfsPath dst, bool isDir, bool copy)
     {
         if (copy || src.Volume is not { } v || indexes.For(v) is not { } idx)
         {

@@ -19,6 +19,14 @@ internal static class ServiceRegistration
         services.AddSingleton<BanList>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<PutHandler>();
+        services.AddSingleton<WebDav.LockManager>();
+        services.AddSingleton<WebDav.DeadPropStore>();
+        services.AddSingleton<WebDav.WriteGuard>();
+        services.AddSingleton<WebDav.PropFindHandler>();
+        services.AddSingleton<WebDav.PropPatchHandler>();
+        services.AddSingleton<WebDav.CollectionHandler>();
+        services.AddSingleton<WebDav.LockHandler>();
+        services.AddSingleton<WebDav.DavRouter>();
         services.AddSingleton<MultipartHandler>();
         services.AddSingleton<StaticAssets>();
         services.AddSingleton<RegistrySet>();

@@ -37,4 +37,18 @@ internal enum HttpVerb
     /// <summary>GET/POST with <c>?pw=</c> and nothing else to do but log in (cookie set by the auth step).</summary>
     Static,
     MethodNotAllowed,
+    /// <summary>WebDAV PROPFIND (RFC 4918 §9.1).</summary>
+    PropFind,
+    /// <summary>WebDAV PROPPATCH (RFC 4918 §9.2).</summary>
+    PropPatch,
+    /// <summary>WebDAV MKCOL (RFC 4918 §9.3).</summary>
+    Mkcol,
+    /// <summary>WebDAV COPY with a Destination header (RFC 4918 §9.8); not the <c>?copy=</c> query.</summary>
+    DavCopy,
+    /// <summary>WebDAV MOVE with a Destination header (RFC 4918 §9.9); not the <c>?move=</c> query.</summary>
+    DavMove,
+    /// <summary>WebDAV LOCK (RFC 4918 §9.10).</summary>
+    Lock,
+    /// <summary>WebDAV UNLOCK (RFC 4918 §9.11).</summary>
+    Unlock,
 }

@@ -14,6 +14,7 @@ using SharpParty.Web.Hosting;
 using SharpParty.Web.Search;
 using SharpParty.Web.Up2k;
 using SharpParty.Web.Upload;
+using SharpParty.Web.WebDav;
 
 namespace SharpParty.Web.Routing;
 
@@ -34,6 +35,7 @@ internal sealed partial class RequestHandler(
     IndexScanService scanner,
     TagService tagService,
     StaticAssets assets,
+    DavRouter dav,
     BanList bans,
     TimeProvider time,
     ILogger<RequestHandler> log)
@@ -144,7 +146,8 @@ internal sealed partial class RequestHandler(
         var verb = VerbClassifier.Classify(rc, isFolder);
         // dotfiles: hidden from anyone without the '.' permission, for reading and listing alike
         if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
-            or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete)
+            or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete or HttpVerb.PropFind or HttpVerb.PropPatch or HttpVerb.DavCopy
+            or HttpVerb.DavMove or HttpVerb.Unlock)
         {
             await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
             return;
@@ -152,6 +155,10 @@ internal sealed partial class RequestHandler(
         switch (verb)
         {
             case HttpVerb.GetFile:
+                if (!await dav.ReadAllowedAsync(rc))
+                {
+                    return;
+                }
                 await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
                 return;
             case HttpVerb.Listing:
@@ -169,6 +176,16 @@ internal sealed partial class RequestHandler(
                 await TreeJson.WriteAsync(rc, rc.Options.Vfs, rc.Query.Get("tree") == ".");
                 return;
             case HttpVerb.Put:
+                if (DavPaths.IsRefusedJunk(rc, t.VPath) && !rc.RawPath.EndsWith('/'))
+                {
+                    await DavPaths.RefuseJunkAsync(rc); // copyparty: macOS junk gets a 423 unless --dav-mac
+                    return;
+                }
+                if (await dav.WriteAllowedAsync(rc, delete: false))
+                {
+                    await put.HandleAsync(rc);
+                }
+                return;
             case HttpVerb.PostRaw:
                 await put.HandleAsync(rc);
                 return;
@@ -189,16 +206,59 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.Move:
             case HttpVerb.Copy:
-                await FileOps.MoveOrCopyAsync(rc, rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "", verb == HttpVerb.Copy, indexes);
+                // a WebDAV lock on the source holds against ?move= too (RFC 4918 §7: a lock protects against any writer)
+                if (verb == HttpVerb.Move && !await dav.WriteAllowedAsync(rc, delete: true))
+                {
+                    return;
+                }
+                var rawDst = rc.Query.Get(verb == HttpVerb.Move ? "move" : "copy") ?? "";
+                await FileOps.MoveOrCopyAsync(rc, rawDst, verb == HttpVerb.Copy, indexes);
+                if (rc.Response.StatusCode == 201)
+                {
+                    dav.MovedOrCopied(rc, rawDst, verb == HttpVerb.Copy);
+                }
                 return;
             case HttpVerb.Delete:
+                if (HttpMethods.IsDelete(rc.Request.Method) && !rc.Options.NoDav && !t.Can(Perm.Delete) && rc.User == Identity.Anonymous)
+                {
+                    // the DELETE method is a WebDAV verb too (RFC 4918 §9.6): ask an anonymous client to log in
+                    await DavPaths.Denied(rc, $"you don't have delete-access in \"/{t.VPath}\"");
+                    return;
+                }
+                if (!await dav.WriteAllowedAsync(rc, delete: true))
+                {
+                    return;
+                }
                 await FileOps.DeleteAsync(rc, indexes);
+                if (rc.Response.StatusCode == 200 && !rc.Options.NoDav)
+                {
+                    dav.Deleted(rc);
+                }
+                return;
+            case HttpVerb.PropFind:
+            case HttpVerb.PropPatch:
+            case HttpVerb.Mkcol:
+            case HttpVerb.DavCopy:
+            case HttpVerb.DavMove:
+            case HttpVerb.Lock:
+            case HttpVerb.Unlock:
+                await dav.HandleAsync(rc, verb);
                 return;
             case HttpVerb.DeleteBatch:
-                await DeleteBatchAsync(rc, unpost, indexes);
+                await DeleteBatchAsync(rc, unpost, indexes, dav);
                 return;
             case HttpVerb.Options:
-                rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+                if (rc.Options.NoDav)
+                {
+                    rc.Response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+                }
+                else
+                {
+                    // RFC 4918 §10.1: class 1 and 2 (locking); MS-Author-Via makes Windows' client use WebDAV (copyparty)
+                    rc.Response.Headers.Allow = DavRouter.Allow;
+                    rc.Response.Headers["DAV"] = "1, 2";
+                    rc.Response.Headers["MS-Author-Via"] = "DAV";
+                }
                 rc.Response.StatusCode = 204;
                 return;
             case HttpVerb.Reload:
@@ -351,7 +411,7 @@ internal sealed partial class RequestHandler(
         await ListingAsync(rc, null);
     }
 
-    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost, IndexSet indexes)
+    private static async Task DeleteBatchAsync(RequestContext rc, Unpost unpost, IndexSet indexes, DavRouter dav)
     {
         var body = await ReadSmallBodyAsync(rc);
         if (body is null)
@@ -380,6 +440,7 @@ internal sealed partial class RequestHandler(
             return;
         }
         await FileOps.DeleteBatchAsync(rc, paths, indexes);
+        dav.BatchDeleted(rc, paths);
     }
 
     private static async Task<string?> ReadSmallBodyAsync(RequestContext rc)

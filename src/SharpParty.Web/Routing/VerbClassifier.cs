@@ -52,7 +52,7 @@ internal static class VerbClassifier
         }
         if (!HttpMethods.IsPost(m))
         {
-            return HttpVerb.MethodNotAllowed;
+            return rc.Options.NoDav ? HttpVerb.MethodNotAllowed : DavVerb(m);
         }
         if (q.Has("move"))
         {
@@ -93,4 +93,17 @@ internal static class VerbClassifier
         }
         return HttpVerb.Unknown;
     }
+
+    /// <summary>The WebDAV methods (RFC 4918 §9), matched case-sensitively as HTTP methods are.</summary>
+    private static HttpVerb DavVerb(string m) => m switch
+    {
+        "PROPFIND" => HttpVerb.PropFind,
+        "PROPPATCH" => HttpVerb.PropPatch,
+        "MKCOL" => HttpVerb.Mkcol,
+        "COPY" => HttpVerb.DavCopy,
+        "MOVE" => HttpVerb.DavMove,
+        "LOCK" => HttpVerb.Lock,
+        "UNLOCK" => HttpVerb.Unlock,
+        _ => HttpVerb.MethodNotAllowed,
+    };
 }

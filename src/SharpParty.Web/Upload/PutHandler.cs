@@ -39,6 +39,13 @@ internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter,
                 return;
             }
         }
+        // a volume for WebDAV clients (daw) follows RFC 4918 §9.7.1: no parent folder is a 409, not one made for you
+        var daw = t.Volume!.HasFlag("daw");
+        if (daw && !isFolderUrl && !Directory.Exists(folder))
+        {
+            await Reply.Error(rc, 409, "the parent folder does not exist");
+            return;
+        }
         try
         {
             // as copyparty (and nginx's create_full_put_path): missing parent folders are created
@@ -70,7 +77,11 @@ internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter,
             await ReplyReceiveError(rc, err);
             return;
         }
-        var final = UploadPlacement.Place(rc, file, folder, name, overwrite: false, ipHash, time);
+        // as copyparty: a PUT replaces an existing file only on a daw volume or for rclone (X-OC-MTime), and only with 'd';
+        // otherwise the upload gets a new name
+        var overwrite = ((daw || rc.Request.Headers.ContainsKey("X-OC-MTime")) && t.Can(Perm.Delete))
+            || (!rc.Options.NoDav && IsFreshBlank(rc, folder, name));
+        var final = UploadPlacement.Place(rc, file, folder, name, overwrite, ipHash, time);
         if (final is null)
         {
             await Reply.Error(rc, 409, "could not place the upload (the target is a folder, or the folder vanished)");
@@ -103,6 +114,17 @@ internal sealed partial class PutHandler(IpHasher ipHash, UploadLimiter limiter,
             return;
         }
         await Reply.Text(rc, 201, $"{file.Size}\n{ShaB64(file.Sha512)}\n{Convert.ToHexStringLower(file.Sha512)[..56]}\n{url}\n", "text/html; charset=utf-8");
+    }
+
+    /// <summary>
+    /// copyparty's --blank-wt: an empty file modified within the last SEC seconds, with no upload in progress beside it,
+    /// may be overwritten by anyone who may write here (Windows creates a file empty first, LOCK makes a lock-null one).
+    /// </summary>
+    private bool IsFreshBlank(RequestContext rc, string folder, string name)
+    {
+        var fi = new FileInfo(Path.Combine(folder, name));
+        return fi.Exists && fi.Length == 0 && fi.LastWriteTimeUtc >= time.GetUtcNow().UtcDateTime.AddSeconds(-rc.Options.BlankWt)
+            && !File.Exists(Path.Combine(folder, name + ".PARTIAL")) && !File.Exists(Path.Combine(folder, "." + name + ".PARTIAL"));
     }
 
     internal static bool WantsUrl(RequestContext rc) =>

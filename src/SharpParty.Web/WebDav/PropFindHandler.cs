@@ -1,0 +1,188 @@
+using System.Xml.Linq;
+using SharpParty.Core.Vfs;
+using SharpParty.Web.Routing;
+
+namespace SharpParty.Web.WebDav;
+
+/// <summary>
+/// PROPFIND (RFC 4918 §9.1): depth 0 and 1; infinity only with <c>--dav-inf</c> (else 403 propfind-finite-depth, as
+/// copyparty), then walked breadth-first and bounded. Streamed through <see cref="MultistatusWriter"/>.
+/// </summary>
+internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
+{
+    /// <summary>The most resources one Depth: infinity answer lists; the walk stops there.</summary>
+    private const int MaxInfinite = 100_000;
+
+    public async Task HandleAsync(RequestContext rc)
+    {
+        var t = rc.Target;
+        var forceAuth = rc.User == Identity.Anonymous && (rc.Options.DavAuth || t.Volume?.HasFlag("davauth") == true);
+        if ((t.Perms & (Perm.Read | Perm.Write | Perm.Get)) == 0 || forceAuth)
+        {
+            await DavPaths.Denied(rc, "you don't have read-access here");
+            return;
+        }
+        var body = await DavXml.ReadAsync(rc);
+        if (!body.Ok)
+        {
+            await Reply.Error(rc, 400, body.Error!);
+            return;
+        }
+        var req = ParseRequest(body.Doc, out var err);
+        if (req is null)
+        {
+            await Reply.Error(rc, 400, err);
+            return;
+        }
+        var res = DavResource.Of(t);
+        if (res is null)
+        {
+            await Reply.Error(rc, 404, "404 not found ┐( ´ -`)┌");
+            return;
+        }
+        var depth = rc.Request.Headers["Depth"].ToString().Trim().ToLowerInvariant();
+        if (depth is "" or "infinity" && res.IsDir)
+        {
+            if (!rc.Options.DavInf)
+            {
+                rc.Response.StatusCode = 403;
+                await using (var e = MultistatusWriter.Start(rc, 403, "error"))
+                {
+                    e.Xml.WriteStartElement("D", "propfind-finite-depth", MultistatusWriter.Dav);
+                    e.Xml.WriteEndElement();
+                }
+                return;
+            }
+        }
+        else if (depth is not ("0" or "1" or "" or "infinity"))
+        {
+            await Reply.Error(rc, 400, "bad Depth header");
+            return;
+        }
+        var maxLevel = !res.IsDir || depth == "0" ? 0 : depth == "1" ? 1 : int.MaxValue;
+        await using var ms = MultistatusWriter.Start(rc, 207);
+        Write(ms, res, req);
+        if (maxLevel == 0 || !t.Can(Perm.Read) && !t.IsVirtual)
+        {
+            return;
+        }
+        var queue = new Queue<(VfsPath Dir, int Level)>();
+        queue.Enqueue((t, 1));
+        var count = 1;
+        while (queue.Count > 0 && count < MaxInfinite)
+        {
+            var (dir, level) = queue.Dequeue();
+            foreach (var child in Children(rc, dir))
+            {
+                rc.Http.RequestAborted.ThrowIfCancellationRequested();
+                Write(ms, child.Res, req);
+                await ms.MaybeFlushAsync();
+                if (++count >= MaxInfinite)
+                {
+                    break;
+                }
+                if (child.Res.IsDir && level < maxLevel && child.Path.Can(Perm.Read))
+                {
+                    queue.Enqueue((child.Path, level + 1));
+                }
+            }
+        }
+    }
+
+    private void Write(MultistatusWriter ms, DavResource r, PropRequest req)
+    {
+        var dead = r.Volume is null || req.Kind == PropRequestKind.Prop && req.Names.TrueForAll(n => n.NamespaceName == MultistatusWriter.Dav)
+            ? []
+            : props.Get(r.Volume, r.Rel);
+        var ls = locks.Any ? locks.Covering(r.VPath) : [];
+        PropWriter.Write(ms.Xml, r, req, dead, ls, locks);
+    }
+
+    /// <summary>The members of a folder the user may see: mounts below it first, then its files and folders (dotfiles
+    /// only with '.', macOS junk only with --dav-mac), each through the resolver.</summary>
+    private static IEnumerable<(VfsPath Path, DavResource Res)> Children(RequestContext rc, VfsPath dir)
+    {
+        var vfs = rc.Options.Vfs;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in vfs.ChildMounts(dir.VPath))
+        {
+            var vp = dir.VPath.Length == 0 ? m : dir.VPath + "/" + m;
+            var r = vfs.ResolveNormalized(vp, rc.User);
+            if (r.Ok && (r.Path.Perms & (Perm.Read | Perm.Write | Perm.Get)) != 0 && DavResource.Of(r.Path) is { } res && seen.Add(m))
+            {
+                yield return (r.Path, res);
+            }
+        }
+        if (dir.IsVirtual || dir.FsPath is null)
+        {
+            yield break;
+        }
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = new DirectoryInfo(dir.FsPath).EnumerateFileSystemInfos();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+        var dots = dir.Can(Perm.Dots);
+        foreach (var fi in entries)
+        {
+            var name = fi.Name;
+            if ((name.StartsWith('.') && !dots) || (!rc.Options.DavMac && DavPaths.IsMacJunk(name)) || seen.Contains(name))
+            {
+                continue;
+            }
+            var vp = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
+            var r = vfs.ResolveNormalized(vp, rc.User);
+            if (!r.Ok || r.Path.Volume != dir.Volume)
+            {
+                continue; // hist folder, temp files, symlinks out of the volumes, shadowed by a mount
+            }
+            if (fi.LinkTarget is not null)
+            {
+                var real = DavResource.Of(vp, fi.FullName, r.Path.Volume, r.Path.Rel);
+                if (real is not null)
+                {
+                    yield return (r.Path, real);
+                }
+                continue;
+            }
+            yield return (r.Path, DavResource.From(vp, fi, r.Path.Volume, r.Path.Rel));
+        }
+    }
+
+    /// <summary>The body of a PROPFIND (RFC 4918 §14.20); none means allprop (§9.1).</summary>
+    internal static PropRequest? ParseRequest(XDocument? doc, out string error)
+    {
+        error = "";
+        if (doc?.Root is not { } root)
+        {
+            return PropRequest.AllProp;
+        }
+        var d = DavXml.D;
+        if (root.Name != d + "propfind")
+        {
+            error = "expected a DAV:propfind body";
+            return null;
+        }
+        foreach (var e in root.Elements())
+        {
+            if (e.Name == d + "allprop")
+            {
+                return PropRequest.AllProp;
+            }
+            if (e.Name == d + "propname")
+            {
+                return new PropRequest(PropRequestKind.PropName, []);
+            }
+            if (e.Name == d + "prop")
+            {
+                return new PropRequest(PropRequestKind.Prop, e.Elements().Select(x => x.Name).Distinct().Take(1000).ToList());
+            }
+        }
+        error = "DAV:propfind needs allprop, propname or prop";
+        return null;
+    }
+}
