@@ -33,7 +33,11 @@
 #      IDX_N (100000), IDX_BIG_N (IDX_N/5000, at least 1), IDX_BIG_MAX_MIB (100), IDX_SMALL_MAX_KIB (64),
 #      COLD_RUNS (1), RESCAN_RUNS (5), SRCH_N (1000000), SRCH_Q (200), INDEX_TIMEOUT (seconds per index wait, 3600),
 #      TARGETS ("copyparty sharpparty"; the first is the reference of the ratios), BENCH_SKIP ("cold rescan search":
-#      any of them; rescan needs cold), DROP_CACHES (1; 0 = never try).
+#      any of them; rescan needs cold), DROP_CACHES (1; 0 = never try), IDX_ARGS (more flags for both servers, e.g.
+#      "-e2ts" as the issue asks once SharpParty reads tags; copyparty logs its done-line after the tag pass too).
+#
+# Cost at full scale on a 2-core VM: ~15 min (+3 min for the AOT build), 4.2 GiB + 1M inodes in $BENCH_WORK (kept for
+# the next run; delete it when done), the 1M-file index ~200 MiB per server under $BENCH_WORK/state (deleted).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,6 +56,7 @@ SRCH_N=${SRCH_N:-1000000}
 SRCH_Q=${SRCH_Q:-200}
 INDEX_TIMEOUT=${INDEX_TIMEOUT:-3600}
 DROP_CACHES=${DROP_CACHES:-1}
+IDX_ARGS=${IDX_ARGS:-}
 read -r -a TARGETS <<< "${TARGETS:-copyparty sharpparty}"
 SKIP=" ${BENCH_SKIP:-} "
 BASE="http://127.0.0.1:$PORT"
@@ -181,13 +186,13 @@ start_server() {
         SLOG="$state/cpp.log"; rm -f "$SLOG"
         T0=$(now)
         (cd "$CPP_SRC" && PYTHONUNBUFFERED=1 exec "$CPP_PYTHON" -m copyparty -e2dsa -q -i 127.0.0.1 -p "$PORT" \
-            -v "$data::r" --hist "$state/hist" -lo "$SLOG") > "$state/stdout.log" 2>&1 < /dev/null &
+            -v "$data::r" --hist "$state/hist" -lo "$SLOG" $IDX_ARGS) > "$state/stdout.log" 2>&1 < /dev/null &
         SPID=$!
         ;;
     sharpparty)
         SLOG="$state/stdout.log"
         T0=$(now)
-        "$SP_BIN" -e2dsa -q -i 127.0.0.1 -p "$PORT" -v "$data::r" --hist "$state/hist" \
+        "$SP_BIN" -e2dsa -q -i 127.0.0.1 -p "$PORT" -v "$data::r" --hist "$state/hist" $IDX_ARGS \
             > "$SLOG" 2>&1 < /dev/null &
         SPID=$!
         ;;
@@ -208,7 +213,8 @@ wait_index() {
         [[ -n "$line" ]] && break
         if ! proc_alive "$SPID"; then
             log "  $label exited before its index was complete; last lines of its output:"
-            tail -n 15 "$SLOG" "$(dirname "$SLOG")/stdout.log" 2>/dev/null | tee -a "$LOG" >&2
+            { tail -n 15 "$SLOG"; [[ "$SLOG" == */stdout.log ]] || tail -n 15 "$(dirname "$SLOG")/stdout.log"; } 2>/dev/null |
+                tee -a "$LOG" >&2
             SPID=""; return 1
         fi
         if (($(date +%s) >= deadline)); then
@@ -395,6 +401,8 @@ CPP_VERSION="copyparty $(cd "$CPP_SRC" && "$CPP_PYTHON" -m copyparty --version 2
 CPP_VERSION="$CPP_VERSION, $("$CPP_PYTHON" -c 'import platform; print(platform.python_implementation(), platform.python_version())')"
 log "versions: $SP_VERSION; $CPP_VERSION"
 NFILES_BAD=0
+FAILS=0
+declare -A COLD_OK
 declare -A R   # R[label.metric] = value for the table
 
 if ! skipped cold; then
@@ -412,8 +420,9 @@ if ! skipped cold; then
                 cold+=("$WALL"); sample "$t" cold_wall_s "$i" "$WALL"; sample "$t" cold_self_s "$i" "$SELF"
                 sample "$t" cold_rss_MiB "$i" "$RSS"; sample "$t" cold_cpu_s "$i" "$CPU"; sample "$t" cold_files "$i" "$NFILES"
                 R[$t.cold_self]=$SELF R[$t.cold_rss]=$RSS R[$t.cold_cpu]=$CPU R[$t.cold_files]=$NFILES
+                COLD_OK[$t]=1
             else
-                cold+=(ERR); sample "$t" cold_wall_s "$i" ERR
+                cold+=(ERR); sample "$t" cold_wall_s "$i" ERR; FAILS=$((FAILS + 1))
             fi
             stop_server
             tail -n 100 "$SLOG" > "$LOGDIR/$t-cold-$i.log.tail" 2>/dev/null
@@ -425,14 +434,14 @@ if ! skipped cold; then
         for ((i = 1; i <= RESCAN_RUNS; i++)); do
             for t in "${TARGETS[@]}"; do
                 STATE_DIR="$WORK/state/$t-idx"
-                [[ -d "$STATE_DIR/hist" ]] || continue
+                [[ -n "${COLD_OK[$t]:-}" ]] || { ((i > 1)) || log "=== $t: no rescan (its first index failed)"; continue; }
                 log "=== $t: rescan, nothing changed, run $i/$RESCAN_RUNS (page cache warm)"
                 start_server "$t" "$IDX_DIR/data" "$STATE_DIR" || die "cannot start $t"
                 if wait_index "$t" "$INDEX_TIMEOUT" "$IDX_N"; then
                     RS[$t]+="$WALL "; sample "$t" rescan_wall_s "$i" "$WALL"; sample "$t" rescan_self_s "$i" "$SELF"
                     R[$t.rescan_self]+="$SELF "
                 else
-                    sample "$t" rescan_wall_s "$i" ERR
+                    sample "$t" rescan_wall_s "$i" ERR; FAILS=$((FAILS + 1))
                 fi
                 stop_server
                 tail -n 30 "$SLOG" > "$LOGDIR/$t-rescan-$i.log.tail" 2>/dev/null
@@ -460,8 +469,13 @@ if ! skipped search; then
             if srch_run "$t" "$LOGDIR/$t-search.tsv"; then
                 R[$t.p50]=$P50 R[$t.p99]=$P99
                 sample "$t" search_p50_ms 1 "$P50"; sample "$t" search_p99_ms 1 "$P99"
+                ((NBAD == 0)) || FAILS=$((FAILS + 1))
+            else
+                FAILS=$((FAILS + 1))
             fi
             R[$t.srch_rss_after]=$(tree_hwm_mib "$SPID")
+        else
+            FAILS=$((FAILS + 1))
         fi
         stop_server
         tail -n 30 "$SLOG" > "$LOGDIR/$t-srch.log.tail" 2>/dev/null
@@ -476,7 +490,7 @@ log "load average at the end: $LOAD_END"
     for k in "${!R[@]}"; do printf '%s\t%s\n' "$k" "${R[$k]}"; done
 } > "$LOGDIR/summary.tsv"
 IDX_DESC=$(cat "$IDX_DIR/.done" 2>/dev/null || echo "not generated")
-export RUN_ID SP_VERSION CPP_VERSION DROP_STATE LOAD_START LOAD_END IDX_DESC IDX_N SRCH_N SRCH_Q COLD_RUNS RESCAN_RUNS NFILES_BAD
+export TSV IDX_ARGS RUN_ID SP_VERSION CPP_VERSION DROP_STATE LOAD_START LOAD_END IDX_DESC IDX_N SRCH_N SRCH_Q COLD_RUNS RESCAN_RUNS NFILES_BAD
 "$CPP_PYTHON" - "$LOGDIR/summary.tsv" "$MD" "$LOGDIR" "${TARGETS[@]}" <<'PY'
 import os, platform, sys
 summ, md, logdir, *targets = sys.argv[1:]
@@ -511,7 +525,7 @@ out = ["# index benchmark, run %s" % E["RUN_ID"], "",
        "- host: %s, %d cores, kernel %s; load average at start %s, at end %s (other builds running: figures are noisy)"
        % (platform.machine(), os.cpu_count(), platform.release(), E["LOAD_START"], E["LOAD_END"]),
        "- %s" % E["SP_VERSION"], "- %s" % E["CPP_VERSION"],
-       "- flags (both): `-e2dsa -q -i 127.0.0.1 -p PORT -v DATA::r --hist STATE` (copyparty also `-lo FILE`)",
+       "- flags (both): `-e2dsa -q -i 127.0.0.1 -p PORT -v DATA::r --hist STATE%s` (copyparty also `-lo FILE`)" % ((" " + E["IDX_ARGS"]) if E["IDX_ARGS"] else ""),
        "- data: %s" % E["IDX_DESC"],
        "- page cache dropped before cold runs: %s" % E["DROP_STATE"]]
 if agree: out.append(agree)
@@ -530,10 +544,12 @@ for key, name, target in rows:
         ratios.append("%.3f" % (a / b) if a is not None and b not in (None, 0.0) and key not in ("cold_files",) else "")
     out.append("| " + " | ".join([name] + vals + ratios + [target]) + " |")
 out.append("")
-out.append("Every sample: `bench/results/index-%s.tsv`; logs: `bench/results/logs/index-%s/`." % (E["RUN_ID"], E["RUN_ID"]))
+out.append("Every sample: `%s`; logs: `%s/`." % (E["TSV"], logdir))
 text = "\n".join(out) + "\n"
 with open(md, "a", encoding="utf-8") as f:
     f.write(text + "\n")
 print(text)
 PY
 log "results: $MD (appended), samples $TSV, logs $LOGDIR"
+((NFILES_BAD == 0)) || log "WARNING: a server indexed a different number of files than there are"
+((FAILS == 0)) || { log "$FAILS measurement(s) failed; see the log"; exit 1; }
