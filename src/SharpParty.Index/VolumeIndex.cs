@@ -196,6 +196,17 @@ internal sealed class VolumeIndex : IDisposable
         }
     }
 
+    /// <summary><c>-e2tsr</c>: every file's tags are read again.</summary>
+    public void ResetTagged()
+    {
+        lock (_gate)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "update files set tagged = 0";
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Files whose tags were never read (new since tags were enabled, or changed: an upsert clears the mark).</summary>
     public List<(string Dir, string Name)> Untagged(int limit)
     {

@@ -12,6 +12,7 @@ internal static class HelpText
         sb.AppendLine("sharpparty: a portable file server, command-line compatible with copyparty");
         sb.AppendLine();
         sb.AppendLine("usage: sharpparty [options]     (no options: share the current folder, read-write for everyone, on port 3923)");
+        sb.AppendLine("       sharpparty up [options] URL PATH...     (upload to an up2k server, as u2c.py; see sharpparty up -h)");
         sb.AppendLine();
         sb.AppendLine("options (every --long-option also works in a config file's [global] section, without the dashes):");
         foreach (var o in OptionCatalog.All)

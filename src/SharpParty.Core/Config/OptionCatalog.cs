@@ -14,7 +14,7 @@ internal enum OptKind
 internal sealed record OptionDef(string Key, OptKind Kind, string? Default, string Metavar, string Help)
 {
     /// <summary>The command-line spelling: one dash for copyparty's short options (<c>-v</c>, <c>-e2dsa</c>, <c>-lo</c>), two otherwise.</summary>
-    public string Spelling => Key.Length <= 2 || Key is "lo" or "ed" or "nc" || Key.StartsWith("e2", StringComparison.Ordinal) ? "-" + Key : "--" + Key;
+    public string Spelling => Key.Length <= 2 || Key is "lo" or "ed" or "nc" or "mte" or "mth" or "mtm" or "mtp" || Key.StartsWith("e2", StringComparison.Ordinal) ? "-" + Key : "--" + Key;
 }
 
 /// <summary>
@@ -68,6 +68,15 @@ internal static class OptionCatalog
         new("e2v", OptKind.Flag, null, "", "scans re-hash every file and report the ones whose content changed without their size or mtime (volflag=e2v)"),
         new("e2vu", OptKind.Flag, null, "", "-e2v, and fix the index (volflag=e2vu)"),
         new("e2vp", OptKind.Flag, null, "", "-e2v, and stop the scan at the first mismatch (volflag=e2vp)"),
+        new("e2t", OptKind.Flag, null, "", "read media tags of uploads (built-in readers for MP3/FLAC/Ogg/Opus/MP4, ffprobe for the rest) (volflag=e2t)"),
+        new("e2ts", OptKind.Flag, null, "", "-e2t, and read tags of files found by scans (volflag=e2ts)"),
+        new("e2tsr", OptKind.Flag, null, "", "-e2ts, and read every file's tags again at startup"),
+        new("mte", OptKind.Value, null, "TAGS", "tags to index and show, comma-separated (default: copyparty's list; +x/-x to add/remove)"),
+        new("mth", OptKind.Value, null, "TAGS", "tags hidden by default in the browser (default: copyparty's list)"),
+        new("mtm", OptKind.List, null, "NEW=A,B", "map tag names: NEW takes the value of A, else B"),
+        new("mtp", OptKind.List, null, "KEY=[FLAGS,]PROG", "external tag parser program (copyparty's syntax and flags)"),
+        new("mtag-to", OptKind.Value, "60", "SEC", "ffprobe / -mtp timeout per file (as copyparty)"),
+        new("no-mtag-ff", OptKind.Flag, null, "", "never run ffprobe (built-in readers only)"),
         new("hash-mt", OptKind.Value, "0", "N", "files hashed at once by a scan; 0 = the core count (as copyparty)"),
         new("re-maxage", OptKind.Value, "0", "SEC", "rescan volumes this often; 0 = only at startup (volflag=scan)"),
         new("no-hash", OptKind.Value, null, "RE", "index files whose path matches RE without hashing them (volflag=nohash)"),

@@ -102,7 +102,7 @@ internal static class OptionsBuilder
         {
             return false;
         }
-        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error) || !IndexOptions.TryBuild(Has, Last, out var index, out error))
+        if (!Up2kOptions.TryBuild(Has, Last, out var up2k, out error) || !IndexOptions.TryBuild(Has, Last, out var index, out error, k => parsed.Settings.Where(x => x.Def.Key == k).Select(x => x.Value ?? "").ToList()))
         {
             return false;
         }

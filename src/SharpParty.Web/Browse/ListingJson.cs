@@ -6,7 +6,8 @@ namespace SharpParty.Web.Browse;
 
 /// <summary>What the index adds to a listing: recursive folder sizes and file counts (unless <c>nodirsz</c>), and for admins
 /// the upload time and address of each file.</summary>
-internal sealed record ListingIndexInfo(Dictionary<string, (long Size, long Files)>? FolderTotals, Dictionary<string, (long UpAt, string? Ip)>? Uploads);
+internal sealed record ListingIndexInfo(Dictionary<string, (long Size, long Files)>? FolderTotals, Dictionary<string, (long UpAt, string? Ip)>? Uploads,
+    Dictionary<string, Dictionary<string, object>>? Tags = null, IReadOnlyList<string>? TagOrder = null);
 
 /// <summary><c>?ls</c>: copyparty's listing JSON (reference §3.3), written straight into the response pipe.</summary>
 internal static class ListingJson
@@ -85,6 +86,24 @@ internal static class ListingJson
                 if (idx is not null)
                 {
                     w.WriteStartObject("tags");
+                    if (idx.Tags is { } all && all.TryGetValue(e.Name, out var mt))
+                    {
+                        foreach (var (k, v) in mt)
+                        {
+                            switch (v)
+                            {
+                                case string sv:
+                                    w.WriteString(k, sv);
+                                    break;
+                                case long lv:
+                                    w.WriteNumber(k, lv);
+                                    break;
+                                case double dv:
+                                    w.WriteNumber(k, dv);
+                                    break;
+                            }
+                        }
+                    }
                     if (idx.Uploads is { } ups && ups.TryGetValue(e.Name, out var up))
                     {
                         w.WriteString("up_ip", up.Ip ?? "");
@@ -105,6 +124,17 @@ internal static class ListingJson
         {
             w.WriteStringValue(".files");
         }
+        if (idx?.Tags is { Count: > 0 } present && idx.TagOrder is { } order)
+        {
+            // copyparty's taglist: the -mte keys that occur in this folder, in -mte order
+            foreach (var k in order)
+            {
+                if (k != ".files" && present.Values.Any(t => t.ContainsKey(k)))
+                {
+                    w.WriteStringValue(k);
+                }
+            }
+        }
         if (idx?.Uploads is not null)
         {
             w.WriteStringValue("up_ip");
@@ -114,7 +144,7 @@ internal static class ListingJson
         w.WriteString("srvinf", ServerInfo(rc, "</span> // <span>"));
         w.WriteString("acct", rc.User);
         w.WriteBoolean("idx", idx is not null);
-        w.WriteBoolean("itag", false);
+        w.WriteBoolean("itag", idx?.Tags is not null);
         w.WriteString("dsort", "href");
         w.WriteString("dcrop", "y");
         w.WriteString("dth3x", "n");

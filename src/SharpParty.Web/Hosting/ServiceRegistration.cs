@@ -35,6 +35,8 @@ internal static class ServiceRegistration
         services.AddSingleton<SharpParty.Web.Search.SearchHandler>();
         services.AddSingleton<SharpParty.Web.Search.IndexScanService>();
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.IndexScanService>());
+        services.AddSingleton<SharpParty.Web.Search.TagService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.TagService>());
         services.AddSingleton<SharpParty.Web.Search.UploadHasher>();
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.UploadHasher>());
         return services;

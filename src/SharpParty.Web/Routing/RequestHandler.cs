@@ -32,6 +32,7 @@ internal sealed partial class RequestHandler(
     Unpost unpost,
     IndexSet indexes,
     IndexScanService scanner,
+    TagService tagService,
     StaticAssets assets,
     BanList bans,
     TimeProvider time,
@@ -154,10 +155,10 @@ internal sealed partial class RequestHandler(
                 await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
                 return;
             case HttpVerb.Listing:
-                await ListingAsync(rc, rc.Query.Get("ls"), indexes);
+                await ListingAsync(rc, rc.Query.Get("ls"), indexes, tagService);
                 return;
             case HttpVerb.ListJson:
-                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j", indexes);
+                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j", indexes, tagService);
                 return;
             case HttpVerb.Tree:
                 if (!CanList(t))
@@ -246,7 +247,7 @@ internal sealed partial class RequestHandler(
     }
 
     /// <summary>Folder requests: <paramref name="format"/> "j" JSON, "t" text, "v" ANSI, null = HTML (ANSI for curl).</summary>
-    private static async Task ListingAsync(RequestContext rc, string? format, IndexSet? indexes = null)
+    private static async Task ListingAsync(RequestContext rc, string? format, IndexSet? indexes = null, TagService? tags = null)
     {
         var t = rc.Target;
         if (!t.IsVirtual && (t.FsPath is null || !Directory.Exists(t.FsPath)))
@@ -282,7 +283,7 @@ internal sealed partial class RequestHandler(
         switch (format)
         {
             case "j":
-                await ListingJson.WriteAsync(rc, entries, IndexInfo(rc, indexes));
+                await ListingJson.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags));
                 return;
             case "t":
             case "v":
@@ -295,7 +296,7 @@ internal sealed partial class RequestHandler(
     }
 
     /// <summary>Folder sizes (unless the volume has <c>nodirsz</c> / <c>--no-dirsz</c>) and, for admins, upload times.</summary>
-    private static ListingIndexInfo? IndexInfo(RequestContext rc, IndexSet? indexes)
+    private static ListingIndexInfo? IndexInfo(RequestContext rc, IndexSet? indexes, TagService? tags)
     {
         var t = rc.Target;
         if (indexes is null || t.Volume is not { } v || indexes.For(v) is not { } idx)
@@ -306,6 +307,10 @@ internal sealed partial class RequestHandler(
         {
             var totals = v.HasFlag("nodirsz") ? null : idx.ChildFolderTotals(t.Rel);
             var ups = t.Can(Perm.Admin) ? idx.UploadInfo(t.Rel) : null;
+            if (indexes.PolicyFor(v).Tags && tags is not null)
+            {
+                return new ListingIndexInfo(totals, ups, idx.TagsIn(t.Rel), tags.ShownKeys);
+            }
             return new ListingIndexInfo(totals, ups);
         }
         catch (Microsoft.Data.Sqlite.SqliteException)

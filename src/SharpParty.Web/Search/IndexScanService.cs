@@ -13,7 +13,7 @@ namespace SharpParty.Web.Search;
 /// <c>--re-maxage</c>/<c>scan=</c> seconds, and when an admin asks (<c>?scan</c>). One volume at a time; requests are
 /// served meanwhile (the scan writes in short batches). A line every few seconds says how far it got.
 /// </summary>
-internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet registries, ConfigHolder config, TimeProvider time,
+internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet registries, TagService tags, ConfigHolder config, TimeProvider time,
     ILogger<IndexScanService> log) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
@@ -64,7 +64,7 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
                 {
                     continue;
                 }
-                await ScanAsync(v, policy, stoppingToken);
+                await ScanAsync(v, policy, first && config.Current.Index.TagRebuild, stoppingToken);
             }
             if (first)
             {
@@ -82,7 +82,7 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
         }
     }
 
-    private async Task ScanAsync(Volume v, Core.Config.VolumeIndexPolicy policy, CancellationToken ct)
+    private async Task ScanAsync(Volume v, Core.Config.VolumeIndexPolicy policy, bool retag, CancellationToken ct)
     {
         var index = indexes.For(v);
         if (index is null)
@@ -110,6 +110,19 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             var r = await Task.Run(() => Scanner.ScanAsync(v.RealPath, index, opts, ct), ct);
             LogDone(log, "/" + v.VPath, r.Seen, r.Hashed, r.HashedBytes >> 20, r.Removed, r.Unchanged, r.Failed,
                 r.Took.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
+            if (policy.TagScan)
+            {
+                if (retag)
+                {
+                    index.ResetTagged();
+                }
+                var started = time.GetTimestamp();
+                var n = await Task.Run(() => Tagger.TagUntaggedAsync(v.RealPath, index, tags.ReadAsync, config.Current.Index.HashThreads, ct), ct);
+                if (n > 0)
+                {
+                    LogTagged(log, "/" + v.VPath, n, time.GetElapsedTime(started).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
+                }
+            }
         }
         catch (OperationCanceledException)
         {
@@ -141,6 +154,9 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "verify: {Path} has different content than when it was indexed (same size and mtime)")]
     private static partial void LogMismatch(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "tags {Volume}: read {Files} files in {Seconds} s")]
+    private static partial void LogTagged(ILogger logger, string volume, long files, string seconds);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "scan {Volume} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string volume, string reason);

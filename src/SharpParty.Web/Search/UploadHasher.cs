@@ -11,7 +11,7 @@ namespace SharpParty.Web.Search;
 /// and recorded in the index, so they can be found by content and deduplicated like up2k uploads (copyparty does this
 /// hashing in its own background queue too). Bounded: when the queue is full the next scan picks the file up.
 /// </summary>
-internal sealed class UploadHasher(IndexSet indexes, ConfigHolder config) : BackgroundService
+internal sealed class UploadHasher(IndexSet indexes, TagService tags, ConfigHolder config) : BackgroundService
 {
     private readonly Channel<(Volume Vol, string Dir, string Name, long UpAt, string Ip, string User)> _queue =
         Channel.CreateBounded<(Volume, string, string, long, string, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -50,6 +50,7 @@ internal sealed class UploadHasher(IndexSet indexes, ConfigHolder config) : Back
                         wark = Up2kHash.MetaWark(config.Current.Up2k.WarkSalt, 0, new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds(), dir, name);
                     }
                     indexes.RecordUpload(vol, dir, name, size, new DateTimeOffset(fi.LastWriteTimeUtc).ToUnixTimeSeconds(), wark, upAt, ip, user);
+                    tags.Enqueue(vol, dir, name);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -17,7 +17,8 @@ internal sealed record PlannedChunk(string Hash, long[] Offsets, long Length);
 /// journaled) as soon as its bytes are written and its hash matches, and the request that confirms the last one
 /// moves the file into place. Every chunk marked busy here is released on every path out (spec §8.2).
 /// </summary>
-internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.Web.Search.IndexSet indexes, ILogger<ChunkHandler> log, TimeProvider time)
+internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.Web.Search.IndexSet indexes, SharpParty.Web.Search.TagService tags,
+    ILogger<ChunkHandler> log, TimeProvider time)
 {
     public async Task HandleAsync(RequestContext rc)
     {
@@ -101,6 +102,7 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
         {
             LogFinished(log, rc.User, job.Size, "/" + HandshakeHandler.VPathOf(vol, job));
             indexes.RecordUpload(vol, job.Folder, job.Name, job.Size, job.Lmod, job.DataWark, job.Started, job.Ip, job.User);
+            tags.Enqueue(vol, job.Folder, job.Name);
         }
         switch (failure.Kind)
         {
