@@ -136,6 +136,12 @@ internal sealed class VfsTree
         return new VfsResult(VfsError.None, "", new VfsPath(vol, vpath, rel, fs, p, hasDot));
     }
 
+    /// <summary>Folders of <paramref name="v"/> (relative, with a trailing '/') where other volumes are mounted over it:
+    /// what an index of <paramref name="v"/> holds there belongs to those volumes and their permissions.</summary>
+    public string[] MountsInside(Volume v) => _volumes
+        .Where(o => o != v && (v.VPath.Length == 0 || o.VPath.StartsWith(v.VPath + "/", StringComparison.Ordinal)))
+        .Select(o => (v.VPath.Length == 0 ? o.VPath : o.VPath[(v.VPath.Length + 1)..]) + "/").ToArray();
+
     /// <summary>The volume whose mount point is the longest prefix of <paramref name="vpath"/>.</summary>
     public Volume? FindVolume(string vpath)
     {

@@ -59,8 +59,7 @@ internal sealed class SearchHandler(IndexSet indexes, TimeProvider time)
             {
                 continue;
             }
-            var shadowed = options.Vfs.Volumes.Where(o => o != v && (v.VPath.Length == 0 || o.VPath.StartsWith(v.VPath + "/", StringComparison.Ordinal)))
-                .Select(o => (v.VPath.Length == 0 ? o.VPath : o.VPath[(v.VPath.Length + 1)..]) + "/").ToArray();
+            var shadowed = options.Vfs.MountsInside(v);
             vols.Add((idx, v.VPath, (perms & Perm.Dots) != 0 || v.HasFlag("dots"), shadowed));
         }
         var limit = Math.Min(n, options.Index.SearchHits);

@@ -65,7 +65,7 @@ internal static class ChunkReceiver
                     await inFlight[slot];
                     var cur = bufs[slot].Memory;
                     var want = (int)Math.Min(BufferSize, len - done);
-                    var n = await FillAsync(body, cur, want, ct);
+                    var n = await UploadSink.FillAsync(body, cur, want, ct);
                     if (n < want)
                     {
                         failure = new ChunkFailure(ChunkFailureKind.Truncated);
@@ -236,20 +236,5 @@ internal static class ChunkReceiver
                 // reported by the caller's failure
             }
         }
-    }
-
-    private static async Task<int> FillAsync(Stream body, Memory<byte> buf, int want, CancellationToken ct)
-    {
-        var n = 0;
-        while (n < want)
-        {
-            var r = await body.ReadAsync(buf[n..want], ct);
-            if (r == 0)
-            {
-                break;
-            }
-            n += r;
-        }
-        return n;
     }
 }

@@ -25,8 +25,7 @@ internal sealed class FileSearch(RegistrySet registries, SharpParty.Web.Search.I
                 {
                     continue;
                 }
-                var shadowed = rc.Options.Vfs.Volumes.Where(o => o != vol && (vol.VPath.Length == 0 || o.VPath.StartsWith(vol.VPath + "/", StringComparison.Ordinal)))
-                    .Select(o => (vol.VPath.Length == 0 ? o.VPath : o.VPath[(vol.VPath.Length + 1)..]) + "/").ToArray();
+                var shadowed = rc.Options.Vfs.MountsInside(vol);
                 var dots = (vol.PermsFor(rc.User) & Perm.Dots) != 0 || vol.HasFlag("dots");
                 if (indexes.For(vol) is { } idx)
                 {

@@ -88,7 +88,7 @@ internal static class UploadSink
                 // this buffer may still be hashed or written from Buffers rounds ago
                 await inFlight[slot];
                 var cur = bufs[slot];
-                var n = await FillAsync(body, cur, ct);
+                var n = await FillAsync(body, cur, BufferSize, ct);
                 if (n == 0)
                 {
                     break;
@@ -161,13 +161,13 @@ internal static class UploadSink
         return (new ReceivedFile(temp, offset, sha.GetHashAndReset()), ReceiveError.None);
     }
 
-    /// <summary>Reads until the buffer is full or the body ends; returns the byte count.</summary>
-    private static async Task<int> FillAsync(Stream body, Memory<byte> buf, CancellationToken ct)
+    /// <summary>Reads until <paramref name="want"/> bytes are in the buffer or the body ends; returns the byte count.</summary>
+    public static async Task<int> FillAsync(Stream body, Memory<byte> buf, int want, CancellationToken ct)
     {
         var n = 0;
-        while (n < BufferSize)
+        while (n < want)
         {
-            var r = await body.ReadAsync(buf[n..BufferSize], ct);
+            var r = await body.ReadAsync(buf[n..want], ct);
             if (r == 0)
             {
                 break;
