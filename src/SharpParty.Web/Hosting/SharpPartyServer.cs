@@ -55,7 +55,12 @@ internal static class SharpPartyServer
         {
             tls = null;
         }
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = workingDir });
+        // ASP.NET watches its content root for appsettings changes with a recursive FileSystemWatcher, which on Linux
+        // adds an inotify watch to every folder below it: started in a big folder, that walked the whole tree before
+        // listening (measured: 2.4 s for /tmp; minutes for a media library). We read no appsettings: no reload, and a
+        // content root that is the program's own folder, never the folder being served.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         // -q: only warnings and errors, as copyparty
         builder.Logging.AddProvider(logProvider ?? new LineLoggerProvider(options.Quiet ? LogLevel.Warning : LogLevel.Information, options.LogFile));
