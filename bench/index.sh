@@ -34,7 +34,9 @@
 #      COLD_RUNS (1), RESCAN_RUNS (5), SRCH_N (1000000), SRCH_Q (200), INDEX_TIMEOUT (seconds per index wait, 3600),
 #      TARGETS ("copyparty sharpparty"; the first is the reference of the ratios), BENCH_SKIP ("cold rescan search":
 #      any of them; rescan needs cold), DROP_CACHES (1; 0 = never try), IDX_ARGS (more flags for both servers, e.g.
-#      "-e2ts" as the issue asks once SharpParty reads tags; copyparty logs its done-line after the tag pass too).
+#      "-e2ts" as the issue asks). Caveat with -e2ts: copyparty's done-line comes after its tag pass, SharpParty's
+#      "scan /:" line before its tag pass (which logs "tags /: read N files" only when N > 0), so the times would
+#      not compare like for like until SharpParty logs the end of its tag pass every time.
 #
 # Cost at full scale on a 2-core VM: ~15 min (+3 min for the AOT build), 4.2 GiB + 1M inodes in $BENCH_WORK (kept for
 # the next run; delete it when done), the 1M-file index ~200 MiB per server under $BENCH_WORK/state (deleted).
