@@ -16,20 +16,7 @@ public class CliTests
         {
             psi.ArgumentList.Add(a);
         }
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (p.ExitCode, await o, await e);
+        return await Cli.RunAsync(psi);
     }
 
     private static string TempDir()

@@ -483,23 +483,8 @@ public class TlsTests
         return psi;
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunCliAsync(string cwd, string[] args)
-    {
-        using var p = Process.Start(Executable(cwd, args, null))!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (p.ExitCode, await o, await e);
-    }
+    private static Task<(int Code, string Out, string Err)> RunCliAsync(string cwd, string[] args) =>
+        Cli.RunAsync(Executable(cwd, args, null));
 
     /// <summary>Starts the executable, collects its stdout lines up to the first one containing <paramref name="marker"/>,
     /// then stops it (the process this test started, by its handle).</summary>
