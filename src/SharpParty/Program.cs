@@ -61,7 +61,7 @@ internal static class Program
         RunningServer server;
         try
         {
-            server = await SharpPartyServer.StartAsync(options, cwd, tls: tls);
+            server = await SharpPartyServer.StartAsync(options, cwd, tls: tls, modules: SharpParty.Protocols.ProtocolModules.All);
         }
         catch (IOException e)
         {

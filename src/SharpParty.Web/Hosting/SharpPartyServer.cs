@@ -43,9 +43,11 @@ internal static class SharpPartyServer
 {
     /// <param name="tls">the certificate, found beforehand (the executable does that to exit 2 on a bad one); when null
     /// and TLS is on, it is found here and a bad one throws</param>
+    /// <param name="modules">protocols beside HTTP (FTP, TFTP, …); each decides from the options whether it runs</param>
     public static async Task<RunningServer> StartAsync(ServerOptions options, string workingDir, ILoggerProvider? logProvider = null,
-        TlsIdentity? tls = null)
+        TlsIdentity? tls = null, IReadOnlyList<IServerModule>? modules = null)
     {
+        modules ??= [];
         if (tls is null && options.Tls.Mode != TlsMode.HttpOnly
             && !CertificateSource.TryGet(options.Tls, CertificateSource.DefaultFile, DateTimeOffset.UtcNow, out tls, out _, out var certError))
         {
@@ -105,11 +107,19 @@ internal static class SharpPartyServer
                     }
                 }
             }
+            foreach (var m in modules)
+            {
+                m.ConfigureKestrel(k, options, tls);
+            }
         });
         var config = new ConfigHolder(options, workingDir);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton<RequestHandler>();
         builder.Services.AddSharpPartyServices(options);
+        foreach (var m in modules)
+        {
+            m.ConfigureServices(builder.Services, options);
+        }
         var app = builder.Build();
         // uploads interrupted by the last stop (or a crash) are known before the first request
         app.Services.GetRequiredService<SharpParty.Core.Up2k.RegistrySet>().OpenAll(options.Vfs.Volumes);
@@ -123,7 +133,9 @@ internal static class SharpPartyServer
         var server = app.Services.GetRequiredService<IServer>();
         // Kestrel reports every endpoint with TLS as https://; ours take both, so the scheme is the one users should type
         var scheme = options.Tls.Mode == TlsMode.HttpsOnly ? "https" : "http";
+        // modules add their own endpoints (FTP on its port…): the URLs are those of the HTTP ports only
         var urls = server.Features.Get<IServerAddressesFeature>()!.Addresses
+            .Where(a => modules.Count == 0 || !modules.Any(m => m.OwnsAddress(a)))
             .Select(a => new UriBuilder(a.Replace("[::]", "[::1]", StringComparison.Ordinal)) { Scheme = scheme }.Uri)
             .ToList();
         return new RunningServer(app, config, urls, tls);

@@ -53,7 +53,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             throw new InvalidOperationException("bad test config: " + error);
         }
-        var server = await SharpPartyServer.StartAsync(options!, root, new NullProvider());
+        var server = await SharpPartyServer.StartAsync(options!, root, new NullProvider(), modules: SharpParty.Protocols.ProtocolModules.All);
         return new TestServer(server, root, owns);
     }
 
