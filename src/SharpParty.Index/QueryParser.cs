@@ -5,7 +5,39 @@ using System.Text.RegularExpressions;
 namespace SharpParty.Index;
 
 /// <summary>A parsed search: an SQL condition over <c>files f</c> with its parameters ($vp is the volume's URL prefix).</summary>
-internal sealed record ParsedQuery(string Where, IReadOnlyList<(string Name, object Value)> Parameters, bool UsesTags);
+/// <remarks><c>name like</c> terms carry a marker, <c>/*names $pN KIND*/</c>, where <see cref="ForVolume"/> puts the row
+/// ids found in that volume's <see cref="NameTable"/>.</remarks>
+internal sealed partial record ParsedQuery(string Where, IReadOnlyList<(string Name, object Value)> Parameters, bool UsesTags)
+{
+    /// <summary>At most this many candidates go to SQLite as an id list; a broader pattern is left to its scan.</summary>
+    public const int MaxNameCandidates = 20_000;
+
+    /// <summary>
+    /// The condition and parameters for one volume: each name marker becomes <c>and f.id in (ids)</c> when the
+    /// volume's names in memory give a short enough candidate list (then SQLite looks rows up by id instead of reading
+    /// them all), or nothing (a plain LIKE scan). The LIKE itself stays, so the result is SQLite's either way.
+    /// </summary>
+    public (string Where, List<(string Name, object Value)> Parameters) ForVolume(Func<NameMatch, string, int, List<long>?> matchNames)
+    {
+        var args = Parameters.ToList();
+        var where = NameMarker().Replace(Where, m =>
+        {
+            var param = m.Groups[1].Value;
+            var literal = (string)Parameters.First(a => a.Name == param).Value;
+            var ids = matchNames(Enum.Parse<NameMatch>(m.Groups[2].Value), literal, MaxNameCandidates);
+            if (ids is null)
+            {
+                return "";
+            }
+            args.Add((param + "ids", "[" + string.Join(',', ids) + "]"));
+            return $" and f.id in (select value from json_each({param}ids))";
+        });
+        return (where, args);
+    }
+
+    [GeneratedRegex(@"/\*names (\$p\d+) (\w+)\*/")]
+    private static partial Regex NameMarker();
+}
 
 /// <summary>
 /// copyparty's search language (spec §1.14): <c>( ) and or not</c>, operators <c>== = != &gt; &gt;= &lt; &lt;= like</c>,
@@ -141,6 +173,12 @@ internal static partial class QueryParser
                 sql.Append($"trim($vp || f.dir, '/') {sqlOp} {Wild(value, p, args)}");
                 return true;
             case "name":
+                if (sqlOp == "like" && NameKind(value) is { } kind)
+                {
+                    // parenthesised, so a "not" before it covers the id list ForVolume adds
+                    sql.Append($"(f.name like {Wild(value, p, args)}/*names {p} {kind}*/)");
+                    return true;
+                }
                 sql.Append($"f.name {sqlOp} {Wild(value, p, args)}");
                 return true;
             default:
@@ -169,6 +207,26 @@ internal static partial class QueryParser
                 sql.Append(sqlOp is "=" ? $"t.v like {Wild(lowered, p, args)})" : $"lower(t.v) {sqlOp} {Wild(lowered, p, args)})");
                 return true;
         }
+    }
+
+    /// <summary>How a LIKE value anchors its literal, or null when the literal holds SQL wildcards of its own (% _),
+    /// which only SQLite matches.</summary>
+    private static NameMatch? NameKind(string value)
+    {
+        var core = value.Trim('*');
+        if (core.Length == 0 || core.AsSpan().IndexOfAny('%', '_') >= 0)
+        {
+            return null;
+        }
+        var head = value.StartsWith('*');
+        var tail = value.Length > 1 && value.EndsWith('*');
+        return (head, tail) switch
+        {
+            (true, true) => NameMatch.Contains,
+            (true, false) => NameMatch.Suffix,
+            (false, true) => NameMatch.Prefix,
+            _ => NameMatch.Exact,
+        };
     }
 
     /// <summary>Leading/trailing '*' become SQL '%' (copyparty's rule); the value itself is always a parameter.</summary>

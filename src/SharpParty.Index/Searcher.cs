@@ -20,10 +20,11 @@ internal static class Searcher
             ct.ThrowIfCancellationRequested();
             using var db = index.OpenReader();
             using var cmd = db.CreateCommand();
-            cmd.CommandText = $"select dir, name, size, mtime, up_at from files f where {q.Where} order by f.mtime desc limit $lim";
+            var (where, parameters) = q.ForVolume(index.MatchNames);
+            cmd.CommandText = $"select dir, name, size, mtime, up_at from files f where {where} order by f.mtime desc limit $lim";
             cmd.Parameters.AddWithValue("$vp", vpath.Length == 0 ? "" : vpath + "/");
             cmd.Parameters.AddWithValue("$lim", limit + 1);
-            foreach (var (name, value) in q.Parameters)
+            foreach (var (name, value) in parameters)
             {
                 cmd.Parameters.AddWithValue(name, value);
             }

@@ -16,6 +16,10 @@ internal sealed class VolumeIndex : IDisposable
     private long _version;
     private readonly Dictionary<string, (long Version, Dictionary<string, (long Size, long Files)> Totals)> _dirTotals = new(StringComparer.Ordinal);
 
+    /// <summary>File names in memory for substring search; null until the first such search, and again after a change
+    /// too big to carry (then rebuilt by the next search).</summary>
+    private NameTable? _names;
+
     public VolumeIndex(string dbPath, out string? note)
     {
         DbPath = dbPath;
@@ -41,6 +45,7 @@ internal sealed class VolumeIndex : IDisposable
                         tagged = case when files.wark = excluded.wark then files.tagged else 0 end,
                         up_at = case when excluded.up_at > 0 then excluded.up_at else files.up_at end,
                         up_ip = coalesce(excluded.up_ip, files.up_ip), up_user = coalesce(excluded.up_user, files.up_user)
+                    returning id
                     """;
                 var pd = up.Parameters.Add("$d", SqliteType.Text);
                 var pn = up.Parameters.Add("$n", SqliteType.Text);
@@ -61,14 +66,15 @@ internal sealed class VolumeIndex : IDisposable
                     pa.Value = r.UpAt;
                     pi.Value = (object?)r.UpIp ?? DBNull.Value;
                     pu.Value = (object?)r.UpUser ?? DBNull.Value;
-                    up.ExecuteNonQuery();
+                    var id = (long)up.ExecuteScalar()!;
+                    _names?.Add(id, r.Name);
                 }
             }
             if (removes.Count > 0)
             {
                 using var rm = _db.CreateCommand();
                 rm.Transaction = tx;
-                rm.CommandText = "delete from files where dir = $d and name = $n";
+                rm.CommandText = "delete from files where dir = $d and name = $n returning id";
                 var pd = rm.Parameters.Add("$d", SqliteType.Text);
                 var pn = rm.Parameters.Add("$n", SqliteType.Text);
                 rm.Prepare();
@@ -76,11 +82,14 @@ internal sealed class VolumeIndex : IDisposable
                 {
                     pd.Value = d;
                     pn.Value = n;
-                    rm.ExecuteNonQuery();
+                    if (rm.ExecuteScalar() is long id)
+                    {
+                        _names?.Remove(id);
+                    }
                 }
             }
             tx.Commit();
-            _version++;
+            Changed();
         }
     }
 
@@ -92,11 +101,18 @@ internal sealed class VolumeIndex : IDisposable
         lock (_gate)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = dir.Length == 0 ? "delete from files" : "delete from files where dir = $d or substr(dir, 1, length($p)) = $p";
+            cmd.CommandText = (dir.Length == 0 ? "delete from files" : "delete from files where dir = $d or substr(dir, 1, length($p)) = $p")
+                + " returning id";
             cmd.Parameters.AddWithValue("$d", dir);
             cmd.Parameters.AddWithValue("$p", dir + "/");
-            cmd.ExecuteNonQuery();
-            _version++;
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    _names?.Remove(r.GetInt64(0));
+                }
+            }
+            Changed();
         }
     }
 
@@ -108,14 +124,22 @@ internal sealed class VolumeIndex : IDisposable
             using var tx = _db.BeginTransaction();
             using var cmd = _db.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "delete from files where dir = $nd and name = $nn; update files set dir = $nd, name = $nn where dir = $d and name = $n";
+            cmd.CommandText = "delete from files where dir = $nd and name = $nn returning id";
             cmd.Parameters.AddWithValue("$d", dir);
             cmd.Parameters.AddWithValue("$n", name);
             cmd.Parameters.AddWithValue("$nd", newDir);
             cmd.Parameters.AddWithValue("$nn", newName);
-            cmd.ExecuteNonQuery();
+            if (cmd.ExecuteScalar() is long replaced)
+            {
+                _names?.Remove(replaced);
+            }
+            cmd.CommandText = "update files set dir = $nd, name = $nn where dir = $d and name = $n returning id";
+            if (cmd.ExecuteScalar() is long moved)
+            {
+                _names?.Set(moved, newName);
+            }
             tx.Commit();
-            _version++;
+            Changed();
         }
     }
 
@@ -287,6 +311,53 @@ internal sealed class VolumeIndex : IDisposable
             cmd.Parameters.AddWithValue("$n", name);
             var rows = ReadRows(cmd);
             return rows.Count == 0 ? null : rows[0];
+        }
+    }
+
+    private void Changed()
+    {
+        _version++;
+        if (_names is { Overgrown: true })
+        {
+            _names = null;
+        }
+    }
+
+    /// <summary>
+    /// Row ids of the files whose name matches (ASCII case folded, as LIKE), from the names in memory (built from the
+    /// database by the first call); null when more than <paramref name="cap"/> match.
+    /// </summary>
+    public List<long>? MatchNames(NameMatch kind, string literal, int cap)
+    {
+        lock (_gate)
+        {
+            if (_names is null)
+            {
+                using var cmd = _db.CreateCommand();
+                cmd.CommandText = "select count(*) from files";
+                var count = (int)(long)cmd.ExecuteScalar()!;
+                // SQLitePCL's own statement, because Microsoft.Data.Sqlite hands a column out only as a new string or
+                // byte[] per row: for a million names that was ~80 MiB of garbage (RSS) on the first search
+                var names = new NameTable.Builder(count);
+                var rc = SQLitePCL.raw.sqlite3_prepare_v2(_db.Handle, "select id, name from files order by id", out var stmt);
+                if (rc != SQLitePCL.raw.SQLITE_OK)
+                {
+                    throw new SqliteException($"cannot read names: {SQLitePCL.raw.sqlite3_errmsg(_db.Handle).utf8_to_string()}", rc);
+                }
+                using (stmt)
+                {
+                    while ((rc = SQLitePCL.raw.sqlite3_step(stmt)) == SQLitePCL.raw.SQLITE_ROW)
+                    {
+                        names.Add(SQLitePCL.raw.sqlite3_column_int64(stmt, 0), SQLitePCL.raw.sqlite3_column_blob(stmt, 1));
+                    }
+                    if (rc != SQLitePCL.raw.SQLITE_DONE)
+                    {
+                        throw new SqliteException($"cannot read names: {SQLitePCL.raw.sqlite3_errmsg(_db.Handle).utf8_to_string()}", rc);
+                    }
+                }
+                _names = names.Finish();
+            }
+            return _names.Match(kind, literal, cap);
         }
     }
 

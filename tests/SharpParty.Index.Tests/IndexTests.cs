@@ -112,6 +112,62 @@ public sealed class IndexTests : IDisposable
         Assert.All(hits, h => Assert.StartsWith("vol/", h.VPath, StringComparison.Ordinal));
     }
 
+    private static List<string> Names(VolumeIndex idx, string q)
+    {
+        Assert.True(QueryParser.TryParse(q, out var parsed, out var err), err);
+        return Searcher.Run([(idx, "", false, Array.Empty<string>())], parsed!, 100, default, out _)
+            .Select(h => h.VPath).Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void Name_search_goes_through_the_names_in_memory_and_follows_inserts_renames_and_deletes()
+    {
+        using var idx = new VolumeIndex(DbPath, out _);
+        idx.Batch([new("a", "Holiday_2024.JPG", 1, 1, "w1"), new("b", "holiday.txt", 1, 2, "w2"), new("", "work.doc", 1, 3, "w3")], []);
+        // case-insensitive for ASCII, as SQLite's LIKE (and copyparty's search)
+        Assert.Equal(["a/Holiday_2024.JPG", "b/holiday.txt"], Names(idx, "name like *liDAY*"));
+        // the table now exists: later changes must reach it
+        idx.Rename("b", "holiday.txt", "c", "trip.txt");
+        Assert.Equal(["a/Holiday_2024.JPG"], Names(idx, "name like *liday*"));
+        Assert.Equal(["c/trip.txt"], Names(idx, "name like *trip*"));
+        idx.Upsert(new("d", "holiday2.txt", 5, 4, "w4"));
+        idx.Upsert(new("d", "holiday2.txt", 6, 5, "w5"));
+        Assert.Equal(["a/Holiday_2024.JPG", "d/holiday2.txt"], Names(idx, "name like *liday*"));
+        idx.Remove("a", "Holiday_2024.JPG");
+        idx.RemoveTree("d");
+        Assert.Empty(Names(idx, "name like *liday*"));
+        // "not" applies to the whole term, id list included
+        Assert.Equal(["c/trip.txt"], Names(idx, "not name like *wor*"));
+        Assert.Equal(["c/trip.txt"], Names(idx, "name like tr*"));
+        Assert.Equal(["work.doc"], Names(idx, "name like *.DOC"));
+        Assert.Equal(["work.doc"], Names(idx, "name like WORK.doc"));
+        Assert.Empty(Names(idx, "name like *rk.do"));
+        // SQL wildcards inside the value are SQLite's to match
+        Assert.Equal(["c/trip.txt", "work.doc"], Names(idx, "name like *r_*"));
+
+        // the plan looks rows up by id (the point of the names in memory): without them this is "SCAN f"
+        Assert.True(QueryParser.TryParse("name like *trip*", out var parsed, out _));
+        var (where, args) = parsed!.ForVolume(idx.MatchNames);
+        using var db = idx.OpenReader();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "explain query plan select id from files f where " + where;
+        cmd.Parameters.AddWithValue("$vp", "");
+        foreach (var (n, v) in args)
+        {
+            cmd.Parameters.AddWithValue(n, v);
+        }
+        var plan = new List<string>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                plan.Add(r.GetString(3));
+            }
+        }
+        Assert.Contains(plan, l => l.StartsWith("SEARCH f USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, l => l == "SCAN f");
+    }
+
     [Theory]
     [InlineData("name", "KEY OPERATOR VALUE")]
     [InlineData("name ~ x", "unknown operator")]
