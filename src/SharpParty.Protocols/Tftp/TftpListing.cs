@@ -8,7 +8,7 @@ namespace SharpParty.Protocols.Tftp;
 /// <summary>
 /// The folder listing a TFTP client gets for <c>.ls</c> (or a folder's own name), in copyparty's layout so that scripts
 /// written against it keep working: a "# permissions:" line, then "YYYY-MM-DD HH:MM:SS  SIZE  NAME" per entry, folders
-/// first with a trailing slash, sizes right-aligned with thousands separators, times in UTC.
+/// first with a trailing slash, each group sorted by name, sizes right-aligned with thousands separators, times in UTC.
 /// </summary>
 internal static class TftpListing
 {
@@ -16,11 +16,11 @@ internal static class TftpListing
     {
         using var list = DirectoryLister.List(vfs, folder, folder.Can(Perm.Dots), Identity.Anonymous);
         var rows = new List<(string When, long Size, string Name)>(list.Count);
-        foreach (var dir in list.Items.Where(e => e.IsDir))
+        foreach (var dir in list.Items.Where(e => e.IsDir).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             rows.Add((When(dir.MTime), dir.Size, dir.Name + "/"));
         }
-        foreach (var file in list.Items.Where(e => !e.IsDir))
+        foreach (var file in list.Items.Where(e => !e.IsDir).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             rows.Add((When(file.MTime), file.Size, file.Name));
         }

@@ -79,6 +79,7 @@ internal sealed class TransferChannel : IDisposable
     public ReceiveStatus Receive(Span<byte> buffer, TimeSpan timeout, out int length)
     {
         length = 0;
+        SpinForReply();
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (!_stop.IsCancellationRequested)
         {
@@ -110,6 +111,27 @@ internal sealed class TransferChannel : IDisposable
         }
         return ReceiveStatus.Closed;
     }
+
+    /// <summary>
+    /// A lockstep transfer waits one round trip per block; on a VM, waking a thread that sleeps in recv(2) costs more
+    /// than the round trip itself (a cross-CPU interrupt through the hypervisor). Polling for up to 50 µs first
+    /// catches the client's ACK without that wake-up (measured: 20 MiB at blksize 1468 over loopback, curl, from
+    /// 17-36 MiB/s to 42-48 MiB/s, with the server using 0.25 s of CPU instead of 0.15 s); a client slower than that costs one short spin per block.
+    /// </summary>
+    private void SpinForReply()
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        while (_socket.Available == 0)
+        {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= until)
+            {
+                return;
+            }
+            Thread.SpinWait(8);
+        }
+    }
+
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
 
     public void Dispose() => _socket.Dispose();
 }
