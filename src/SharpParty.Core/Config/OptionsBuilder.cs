@@ -115,6 +115,10 @@ internal static class OptionsBuilder
         {
             return false;
         }
+        if (!TftpOptions.TryBuild(Has, Last, out var tftp, out error))
+        {
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
@@ -153,6 +157,7 @@ internal static class OptionsBuilder
             Up2k = up2k,
             Index = index,
             Ftp = ftp,
+            Tftp = tftp,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

@@ -69,6 +69,8 @@ internal sealed class ServerOptions
 
     /// <summary><c>--ftp</c>, <c>--ftps</c> and their knobs.</summary>
     public FtpOptions Ftp { get; init; } = new();
+    /// <summary>The TFTP server (<c>--tftp</c>; off by default).</summary>
+    public TftpOptions Tftp { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;
