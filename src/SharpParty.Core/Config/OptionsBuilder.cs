@@ -119,6 +119,10 @@ internal static class OptionsBuilder
         {
             return false;
         }
+        if (!RelayOptions.TryBuild(Has, Last, out var relay, out error))
+        {
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
@@ -158,6 +162,7 @@ internal static class OptionsBuilder
             Index = index,
             Ftp = ftp,
             Tftp = tftp,
+            Relay = relay,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

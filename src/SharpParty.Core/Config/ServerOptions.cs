@@ -71,6 +71,8 @@ internal sealed class ServerOptions
     public FtpOptions Ftp { get; init; } = new();
     /// <summary>The TFTP server (<c>--tftp</c>; off by default).</summary>
     public TftpOptions Tftp { get; init; } = new();
+    /// <summary>The WebSocket relay (<c>--relay*</c>).</summary>
+    public RelayOptions Relay { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;

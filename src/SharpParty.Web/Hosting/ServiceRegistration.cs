@@ -47,6 +47,8 @@ internal static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.TagService>());
         services.AddSingleton<SharpParty.Web.Search.UploadHasher>();
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.UploadHasher>());
+        services.AddSingleton<Relay.RelayHub>();
+        services.AddSingleton<Relay.RelayEndpoint>();
         return services;
     }
 }
