@@ -8,6 +8,7 @@ import { ListingView, entriesOf, tagColumns } from './browse.js';
 import { TreePane } from './tree.js';
 import * as fm from './fileops.js';
 import { askPassword, show, toast } from './dialog.js';
+import { grabDrop } from './upload/drop.js';
 
 const SVG = {
   tree: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16M4 12h16M4 18h16"/></svg>',
@@ -54,8 +55,10 @@ class App {
       document.documentElement.classList.remove('dragging');
       if (!e.dataTransfer?.types?.includes('Files')) return;
       e.preventDefault();
+      // the drop's contents must be read before anything is awaited: the browser empties them after this handler
+      const grabbed = grabDrop(e.dataTransfer);
       const up = await this.openPanel('upload');
-      up.drop(e.dataTransfer);
+      up.drop(grabbed);
     });
   }
 
