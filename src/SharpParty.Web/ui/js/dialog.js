@@ -8,7 +8,7 @@ function modal(title, body, buttons, initial) {
     const f = el('form', { method: 'dialog' },
       el('h2', { text: title }), body,
       el('div.dlg-buttons', null, buttons.map(([label, value, primary]) =>
-        el('button' + (primary ? '.primary' : ''), { value, type: 'submit', text: label }))));
+        el('button' + (primary === 'danger' ? '.primary.dangerous' : primary ? '.primary' : ''), { value, type: 'submit', text: label }))));
     d.append(f);
     d.addEventListener('close', () => { d.remove(); resolve(d.returnValue); });
     document.body.append(d);
@@ -28,9 +28,9 @@ export async function ask(title, value = '', selectUntil) {
 }
 
 /** Asks yes/no; resolves to true for yes. */
-export async function confirmBox(message, yes = t('dlg.ok')) {
+export async function confirmBox(message, yes = t('dlg.ok'), danger = true) {
   const r = await modal(message.split('\n')[0], el('pre.dlg-text', { text: message.split('\n').slice(1).join('\n').trim() }),
-    [[t('dlg.cancel'), 'no'], [yes, 'ok', true]], null);
+    [[t('dlg.cancel'), 'no'], [yes, 'ok', danger ? 'danger' : true]], null);
   return r === 'ok';
 }
 
