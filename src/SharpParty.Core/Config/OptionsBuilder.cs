@@ -111,6 +111,10 @@ internal static class OptionsBuilder
         {
             return false;
         }
+        if (!MediaOptions.TryBuild(Has, Last, out var media, out error))
+        {
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
@@ -148,6 +152,7 @@ internal static class OptionsBuilder
             UnpostSeconds = unpost,
             Up2k = up2k,
             Index = index,
+            Media = media,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

@@ -66,6 +66,7 @@ internal sealed class ServerOptions
     public int UnpostSeconds { get; init; } = 43200;
     public Up2kOptions Up2k { get; init; } = new();
     public IndexOptions Index { get; init; } = new();
+    public MediaOptions Media { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;
