@@ -123,6 +123,10 @@ internal static class OptionsBuilder
         {
             return false;
         }
+        if (!MediaOptions.TryBuild(Has, Last, out var media, out error))
+        {
+            return false;
+        }
         if (volumes.Count == 0)
         {
             // copyparty with no -v: the current folder, read-write for everyone
@@ -163,6 +167,7 @@ internal static class OptionsBuilder
             Ftp = ftp,
             Tftp = tftp,
             Relay = relay,
+            Media = media,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),
             LogoutHours = logout,

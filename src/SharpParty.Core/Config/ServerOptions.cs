@@ -73,6 +73,7 @@ internal sealed class ServerOptions
     public TftpOptions Tftp { get; init; } = new();
     /// <summary>The WebSocket relay (<c>--relay*</c>).</summary>
     public RelayOptions Relay { get; init; } = new();
+    public MediaOptions Media { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }
     public int LogoutHours { get; init; } = 8086;

@@ -34,6 +34,7 @@ internal static class MimeTypes
         audio/mp4: m4a
         audio/aac: aac
         audio/webm: weba
+        audio/x-caf: caf
         video/mp4: mp4 m4v
         video/webm: webm
         video/x-matroska: mkv

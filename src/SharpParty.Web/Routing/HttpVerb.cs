@@ -12,6 +12,8 @@ internal enum HttpVerb
     ListJson,
     /// <summary><c>?tree</c>: the navpane JSON.</summary>
     Tree,
+    /// <summary><c>?th</c>: a thumbnail, a transcode (<c>?th=opus</c>) or an icon.</summary>
+    Thumbnail,
     Put,
     /// <summary>POST with <c>?raw</c> or a non-form body: like PUT.</summary>
     PostRaw,

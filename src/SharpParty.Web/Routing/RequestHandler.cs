@@ -39,6 +39,7 @@ internal sealed partial class RequestHandler(
     Relay.RelayEndpoint relay,
     BanList bans,
     TimeProvider time,
+    SharpParty.Web.Thumbs.ThumbHandler thumbs,
     ILogger<RequestHandler> log)
 {
     /// <summary>A url-encoded <c>msg=</c> body or a JSON list is small; copyparty caps JSON at 1 MiB.</summary>
@@ -151,7 +152,7 @@ internal sealed partial class RequestHandler(
         var isFolder = (int)attrs != -1 && (attrs & FileAttributes.Directory) != 0;
         var verb = VerbClassifier.Classify(rc, isFolder);
         // dotfiles: hidden from anyone without the '.' permission, for reading and listing alike
-        if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
+        if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Thumbnail or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
             or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete or HttpVerb.PropFind or HttpVerb.PropPatch or HttpVerb.DavCopy
             or HttpVerb.DavMove or HttpVerb.Unlock)
         {
@@ -166,6 +167,9 @@ internal sealed partial class RequestHandler(
                     return;
                 }
                 await GetFileAsync(rc, (int)attrs == -1 ? null : info, beam);
+                return;
+            case HttpVerb.Thumbnail:
+                await thumbs.HandleAsync(rc, isFolder, (int)attrs == -1 || isFolder ? null : info);
                 return;
             case HttpVerb.Listing:
                 await ListingAsync(rc, rc.Query.Get("ls"), indexes, tagService);

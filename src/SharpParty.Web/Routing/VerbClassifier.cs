@@ -24,6 +24,10 @@ internal static class VerbClassifier
                 // as copyparty without --getmod: changes need POST, so a link or prefetch cannot delete anything
                 return HttpVerb.MethodNotAllowed;
             }
+            if (q.Has("th"))
+            {
+                return HttpVerb.Thumbnail;
+            }
             if (q.Has("ls"))
             {
                 return HttpVerb.ListJson;
