@@ -89,6 +89,7 @@ internal static class OptionCatalog
         new("dav-mac", OptKind.Flag, null, "", "do not hide or refuse macOS junk files (._* and .DS_Store) over WebDAV"),
         new("dav-auth", OptKind.Flag, null, "", "PROPFIND always asks anonymous clients to log in (volflag davauth; davfs2 needs it when only some folders are public)"),
         new("blank-wt", OptKind.Value, "300", "SEC", "any client with write access may overwrite an empty file modified less than SEC seconds ago (as copyparty)"),
+        new("no-zip", OptKind.Flag, null, "", "disable ?zip and ?tar folder downloads"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),
         new("tftp", OptKind.Value, "0", "PORT", "serve TFTP on this UDP port (0 = off; copyparty suggests 3969, or 69 as root)"),

@@ -12,6 +12,8 @@ internal enum HttpVerb
     ListJson,
     /// <summary><c>?tree</c>: the navpane JSON.</summary>
     Tree,
+    /// <summary><c>?zip</c> / <c>?tar</c> on a folder: the folder as one streamed archive.</summary>
+    Archive,
     Put,
     /// <summary>POST with <c>?raw</c> or a non-form body: like PUT.</summary>
     PostRaw,
