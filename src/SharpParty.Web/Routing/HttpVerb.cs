@@ -14,6 +14,8 @@ internal enum HttpVerb
     Tree,
     /// <summary><c>?th</c>: a thumbnail, a transcode (<c>?th=opus</c>) or an icon.</summary>
     Thumbnail,
+    /// <summary><c>?zip</c> / <c>?tar</c> on a folder: the folder as one streamed archive.</summary>
+    Archive,
     Put,
     /// <summary>POST with <c>?raw</c> or a non-form body: like PUT.</summary>
     PostRaw,

@@ -132,6 +132,9 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter li
             case "logout":
                 await auth.LogoutAsync(rc);
                 return;
+            case "zip":
+                await Archive.ArchiveHandler.SendAsync(rc, fields.GetValueOrDefault("files") ?? "");
+                return;
             case null:
                 await Reply.Error(rc, 400, "no act in this form");
                 return;
