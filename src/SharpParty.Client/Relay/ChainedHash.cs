@@ -10,6 +10,9 @@ internal sealed class ChainedHash
 {
     public const int Size = 32;
 
+    [ThreadStatic]
+    private static IncrementalHash? t_hash;
+
     private readonly byte[] _prev = new byte[Size];
     private bool _started;
 
@@ -18,7 +21,8 @@ internal sealed class ChainedHash
     /// <summary>Advances the chain over <paramref name="payload"/> and returns the new value (valid until the next call).</summary>
     public ReadOnlySpan<byte> Next(ReadOnlySpan<byte> payload)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // one hash object per thread: creating one per chunk cost more than hashing a small file's chunk
+        var h = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (_started)
         {
             h.AppendData(_prev);
