@@ -11,7 +11,7 @@ internal sealed class ChainedHash
     public const int Size = 32;
 
     [ThreadStatic]
-    private static IncrementalHash? t_hash;
+    private static IncrementalHash? _threadHash;
 
     private readonly byte[] _prev = new byte[Size];
     private bool _started;
@@ -22,7 +22,7 @@ internal sealed class ChainedHash
     public ReadOnlySpan<byte> Next(ReadOnlySpan<byte> payload)
     {
         // one hash object per thread: creating one per chunk cost more than hashing a small file's chunk
-        var h = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var h = _threadHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (_started)
         {
             h.AppendData(_prev);
