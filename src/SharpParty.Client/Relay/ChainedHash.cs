@@ -35,7 +35,7 @@ internal sealed class ChainedHash
 
     /// <summary>The chain of a file's raw bytes from offset 0 to <paramref name="limit"/> (or its end), in 1 MiB steps,
     /// as the resume exchange computes it on both sides (§1.3.4). Returns the bytes hashed.</summary>
-    public static async Task<(long Hashed, byte[] Chain)> OfFileAsync(string path, long? limit, CancellationToken ct)
+    public static (long Hashed, byte[] Chain) OfFile(string path, long? limit, CancellationToken ct)
     {
         var c = new ChainedHash();
         var buf = System.Buffers.ArrayPool<byte>.Shared.Rent(WireFrame.ChunkSize);
@@ -47,7 +47,8 @@ internal sealed class ChainedHash
             while (off < end)
             {
                 var want = (int)Math.Min(WireFrame.ChunkSize, end - off);
-                var n = await FileChunks.FillAsync(fh, buf.AsMemory(0, want), off, ct);
+                ct.ThrowIfCancellationRequested();
+                var n = FileChunks.Fill(fh, buf.AsSpan(0, want), off);
                 if (n == 0)
                 {
                     break;
