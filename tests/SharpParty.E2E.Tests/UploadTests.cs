@@ -85,7 +85,7 @@ public sealed class UploadTests(BrowserFixture fx)
             await s.OpenAsync("/in/", $"http://sp.test:{port}");
             Assert.False(await s.Page.EvaluateAsync<bool>("window.isSecureContext"));
             await s.Page.ClickAsync(".tabs [data-tab=upload]");
-            Assert.True(await s.Page.IsVisibleAsync(".uploader .warn"));
+            await s.Page.WaitForSelectorAsync(".uploader .warn"); // "not a secure context: the slower built-in SHA-512"
             await s.Page.Locator(".dropzone input[webkitdirectory]").SetInputFilesAsync(src);
             await WaitUploadsAsync(s.Page, 6);
             Assert.Equal("js", await s.Page.EvaluateAsync<string>("window.sp.panels.upload.up.hashKind"));
@@ -122,7 +122,10 @@ public sealed class UploadTests(BrowserFixture fx)
             await cdp.SendAsync("Network.enable");
             await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
             {
-                ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 40 << 20,
+                ["offline"] = false,
+                ["latency"] = 0,
+                ["downloadThroughput"] = -1,
+                ["uploadThroughput"] = 40 << 20,
             });
             s.Page.Dialog += async (_, d) => await d.AcceptAsync(); // "uploads are running; leave?"
             await s.OpenAsync();

@@ -33,7 +33,11 @@ class App {
     this.view.dirsFirst = store.get('dirsfirst', true);
     this.view.setView(store.get('grid', false), store.get('thumbs', true));
     this.tree.dots = this.view.dots = store.get('dots', false);
-    this.setNavpane(store.get('navpane', window.innerWidth > 800));
+    // on a phone the tree covers the listing: it starts closed there, and closes when the window gets narrow
+    const narrow = matchMedia('(max-width: 700px)');
+    this.setNavpane(!narrow.matches && store.get('navpane', true), true);
+    narrow.addEventListener('change', () => { if (narrow.matches) this.setNavpane(false, true); });
+    this.narrow = narrow;
     window.addEventListener('popstate', () => this.go(location.pathname, false));
     document.addEventListener('keydown', (e) => this.onKey(e));
     window.addEventListener('sp-clip', () => this.updateToolbar());
@@ -89,7 +93,10 @@ class App {
     document.body.replaceChildren(this.root);
     document.body.classList.add('sp');
     this.view = new ListingView(this.listHost);
-    this.tree = new TreePane(this.nav, (url) => this.go(url));
+    this.tree = new TreePane(this.nav, (url) => {
+      if (this.narrow?.matches) this.setNavpane(false, true);
+      this.go(url);
+    });
     this.view.addEventListener('open', (e) => this.go(this.dir + e.detail.href.split('?')[0]));
     this.view.addEventListener('openfile', (e) => this.openFile(e.detail));
     this.view.addEventListener('select', () => this.updateToolbar());
@@ -100,10 +107,10 @@ class App {
     });
   }
 
-  setNavpane(on) {
+  setNavpane(on, auto) {
     this.navOpen = on;
     this.root.classList.toggle('nav-open', on);
-    store.set('navpane', on);
+    if (!auto) store.set('navpane', on);
     if (on && this.ls) this.tree.show(this.dir);
   }
 
@@ -196,12 +203,14 @@ class App {
   async login() {
     const pw = await askPassword();
     if (pw === null) return;
+    const before = this.user;
     try {
       await api.login(this.dir, pw);
     } catch (e) {
-      toast(e.message, 'err');
+      // the server answers a wrong password with 403 (and a strike towards --ban-pw)
+      toast(e.status === 403 ? t('login.bad') : e.message, 'err');
+      return;
     }
-    const before = this.user;
     await this.refresh();
     if (this.user === '*' || this.user === before) toast(t('login.bad'), 'err');
   }
