@@ -20,13 +20,14 @@ class App {
     this.ls = null;
     this.perms = [];
     this.user = '*';
-    this.srvName = document.body.dataset.srv || 'home';
+    this.srvName = 'home';
     this.panel = null;
     this.panels = {};
     this.loadSeq = 0;
   }
 
   start() {
+    this.srvName = document.body.dataset.srv || 'home';
     applyTheme();
     this.build();
     this.view.sort = store.get('sort', { key: 'name', desc: false });
@@ -41,7 +42,7 @@ class App {
     window.addEventListener('popstate', () => this.go(location.pathname, false));
     document.addEventListener('keydown', (e) => this.onKey(e));
     window.addEventListener('sp-clip', () => this.updateToolbar());
-    this.go(this.dir, false, true);
+    this.go(this.dir, false, true, firstListing);
     const tab = new URLSearchParams(location.search).get('tab');
     if (tab) this.openPanel(tab);
     // the uploader takes drops anywhere on the page
@@ -90,8 +91,13 @@ class App {
     this.status = el('footer.status');
     const main = el('main.main', null, this.panelHost, this.toolbar, this.listHost, this.status);
     this.root = el('div.app', null, top, el('div.layout', null, this.nav, main));
-    document.body.replaceChildren(this.root);
+    // the server's page may still be arriving (the module is async): ours goes in front, theirs is hidden by CSS
+    // and removed once parsed
+    document.body.prepend(this.root);
     document.body.classList.add('sp');
+    const dropServerPage = () => { for (const n of [...document.body.children]) if (n !== this.root && !n.matches('dialog, .toasts')) n.remove(); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', dropServerPage);
+    else dropServerPage();
     this.view = new ListingView(this.listHost);
     this.tree = new TreePane(this.nav, (url) => {
       if (this.narrow?.matches) this.setNavpane(false, true);
@@ -115,13 +121,13 @@ class App {
   }
 
   /** Opens the folder at url (absolute path); push adds a history entry. */
-  async go(url, push = true, first = false) {
+  async go(url, push = true, first = false, early = null) {
     if (!url.endsWith('/')) url += '/';
     const seq = ++this.loadSeq;
     this.root.classList.add('loading');
     let ls;
     try {
-      ls = await api.ls(url, this.view.dots);
+      ls = await (early ?? api.ls(url, this.view.dots));
     } catch (e) {
       this.root.classList.remove('loading');
       if (e.status === 403 || e.status === 404 || e.status === 401) this.showError(url, e);
@@ -164,6 +170,7 @@ class App {
     this.view.cut = clip && clip.mode === 'cut' && clip.dir === this.dir ? new Set(clip.items.map((i) => i.name)) : new Set();
     this.view.render(true);
     this.updateToolbar();
+    if (!this.root.dataset.ready) performance.mark('sp-ready');
     this.root.dataset.ready = '1';
   }
 
@@ -388,8 +395,13 @@ function loadCss() {
   }
 }
 
+performance.mark('sp-start');
+// the listing is asked for at once, while the browser may still be parsing the server's HTML table
+const here = location.pathname.endsWith('/') ? location.pathname : location.pathname + '/';
+const firstListing = api.ls(here, store.get('dots', false));
+firstListing.catch(() => { /* go() reports it */ });
 loadCss();
 const app = new App();
 window.sp = app; // for the media viewers and for tests
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => app.start());
-else app.start();
+if (document.body) app.start();
+else document.addEventListener('DOMContentLoaded', () => app.start());
