@@ -7,7 +7,7 @@ import { Uploader, stateGroup } from './up2k.js';
 import { walk } from './drop.js';
 
 const GROUPS = ['all', 'ok', 'done', 'ng', 'busy', 'queued'];
-const SHOW_MAX = 300; // rows drawn in the list; the counts cover everything
+const SHOW_MAX = 100; // rows drawn in the list (redrawn 4 times a second); the counts cover everything
 
 export class Panel {
   constructor(app) {
