@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Enumeration;
 using System.Text.RegularExpressions;
 using SharpParty.Core.Up2k;
 
@@ -51,39 +50,8 @@ internal static class Scanner
     public static async Task<ScanResult> ScanAsync(string root, VolumeIndex index, ScanOptions o, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var known = index.Snapshot();
-        var seen = new HashSet<(string, string)>();
-        var toHash = new List<(string Dir, string Name, long Size, long Mtime)>();
-        // with -e2v, unchanged files are hashed too and compared with what the index says
-        var verify = new Dictionary<(string, string), string>();
-        long unchanged = 0;
-        foreach (var (dir, name, size, mtime) in Walk(root))
-        {
-            ct.ThrowIfCancellationRequested();
-            var rel = dir.Length == 0 ? name : dir + "/" + name;
-            if (o.Skip?.Invoke(dir, name) == true || o.NoIndex?.IsMatch(rel) == true)
-            {
-                continue;
-            }
-            seen.Add((dir, name));
-            if (known.TryGetValue((dir, name), out var k) && k.Size == size && k.Mtime == mtime)
-            {
-                unchanged++;
-                if (o.Verify == VerifyMode.None || k.Wark.StartsWith('#'))
-                {
-                    continue;
-                }
-                verify[(dir, name)] = k.Wark;
-            }
-            toHash.Add((dir, name, size, mtime));
-        }
-
-        var removes = known.Keys.Where(k => !seen.Contains(k)).ToList();
-        if (removes.Count > 0)
-        {
-            index.Batch([], removes);
-        }
-
+        var diff = await TreeDiff.RunAsync(root, index, o, ct);
+        var toHash = diff.ToHash;
         var pending = new List<FileRow>(BatchRows);
         var pendingGate = new Lock();
         var lastCommit = Stopwatch.StartNew();
@@ -120,7 +88,7 @@ internal static class Scanner
                         return;
                     }
                 }
-                if (verify.TryGetValue((f.Dir, f.Name), out var expected))
+                if (f.Expected is { } expected)
                 {
                     if (expected == wark)
                     {
@@ -161,61 +129,6 @@ internal static class Scanner
                 }
             });
         index.Batch(pending, []);
-        return new ScanResult(seen.Count, hashed, bytes, removes.Count, unchanged, clock.Elapsed, failed, mismatched);
-    }
-
-    /// <summary>Every regular file under the root (symlinked files included, symlinked folders not followed), except the
-    /// state folder and files still being written.</summary>
-    private static IEnumerable<(string Dir, string Name, long Size, long Mtime)> Walk(string root)
-    {
-        var opts = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
-        var stack = new Stack<string>();
-        stack.Push("");
-        while (stack.Count > 0)
-        {
-            var rel = stack.Pop();
-            var abs = rel.Length == 0 ? root : Path.Combine(root, rel);
-            var entries = new FileSystemEnumerable<(string Name, bool Dir, bool Link, long Size, long Mtime)>(abs,
-                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0, e.Length,
-                    e.LastWriteTimeUtc.ToUnixTimeSeconds()), opts);
-            List<(string Name, bool Dir, bool Link, long Size, long Mtime)> list;
-            try
-            {
-                list = [.. entries];
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-            foreach (var (name, isDir, link, size, mtime) in list)
-            {
-                if (isDir)
-                {
-                    if (!link && !(rel.Length == 0 && name == ".hist"))
-                    {
-                        stack.Push(rel.Length == 0 ? name : rel + "/" + name);
-                    }
-                    continue;
-                }
-                if (name.EndsWith(".PARTIAL", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                if (link)
-                {
-                    // a dedup symlink: index what it points at (stat follows the link), if it still exists
-                    var fi = new FileInfo(Path.Combine(abs, name));
-                    var target = fi.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-                    // as the resolver: a link that leads outside the volume is not served, so it is not indexed either
-                    if (target is null || !target.Exists || !target.FullName.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-                    yield return (rel, name, target.Length, new DateTimeOffset(target.LastWriteTimeUtc).ToUnixTimeSeconds());
-                    continue;
-                }
-                yield return (rel, name, size, mtime);
-            }
-        }
+        return new ScanResult(diff.Seen, hashed, bytes, diff.Removed, diff.Unchanged, clock.Elapsed, failed, mismatched);
     }
 }

@@ -361,20 +361,40 @@ internal sealed class VolumeIndex : IDisposable
         }
     }
 
-    /// <summary>Size, mtime and wark of every indexed file, for an incremental scan.</summary>
-    public Dictionary<(string Dir, string Name), (long Size, long Mtime, string Wark)> Snapshot()
+    /// <summary>Every folder that holds indexed files (a walk of the path index, one row per folder).</summary>
+    public List<string> Folders()
+    {
+        using var db = OpenReader();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "select distinct dir from files";
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+        return list;
+    }
+
+    /// <summary>Forgets the files directly in <paramref name="dir"/> (not below it); returns how many.</summary>
+    public long RemoveFolderFiles(string dir)
     {
         lock (_gate)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "select dir, name, size, mtime, wark from files";
-            var d = new Dictionary<(string, string), (long, long, string)>();
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            cmd.CommandText = "delete from files where dir = $d returning id";
+            cmd.Parameters.AddWithValue("$d", dir);
+            long n = 0;
+            using (var r = cmd.ExecuteReader())
             {
-                d[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3), r.GetString(4));
+                while (r.Read())
+                {
+                    _names?.Remove(r.GetInt64(0));
+                    n++;
+                }
             }
-            return d;
+            Changed();
+            return n;
         }
     }
 

@@ -6,5 +6,9 @@ namespace SharpParty.Protocols;
 /// module stays off unless its option (<c>--ftp</c>, <c>--tftp</c>…) is given.</summary>
 internal static class ProtocolModules
 {
-    public static IReadOnlyList<IServerModule> All { get; } = [];
+    public static IReadOnlyList<IServerModule> All { get; } =
+    [
+        new Ftp.FtpModule(),
+        new Tftp.TftpModule(),
+    ];
 }

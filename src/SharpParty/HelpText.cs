@@ -13,6 +13,9 @@ internal static class HelpText
         sb.AppendLine();
         sb.AppendLine("usage: sharpparty [options]     (no options: share the current folder, read-write for everyone, on port 3923)");
         sb.AppendLine("       sharpparty up [options] URL PATH...     (upload to an up2k server, as u2c.py; see sharpparty up -h)");
+        sb.AppendLine("       sharpparty send URL CODE PATHS... [--encrypt] [--compress auto|on|off] [--resume]   (through a relay, as p2p-copy)");
+        sb.AppendLine("       sharpparty receive URL CODE [--out DIR] [--encrypt]     (see sharpparty send -h, receive -h)");
+        sb.AppendLine("       sharpparty relay [HOST [PORT]] [--no-tls] [options]    (a relay alone, sharing no folder)");
         sb.AppendLine();
         sb.AppendLine("options (every --long-option also works in a config file's [global] section, without the dashes):");
         foreach (var o in OptionCatalog.All)

@@ -58,6 +58,44 @@ public sealed class IndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Rescan_forgets_deleted_folders_and_big_batches_of_deleted_files()
+    {
+        for (var d = 0; d < 10; d++)
+        {
+            for (var f = 0; f < 10; f++)
+            {
+                Write($"keep/k{d}/f{f}.txt", $"{d}.{f}");
+                Write($"gone/g{d % 3}/deep{d}/f{f}.txt", $"g{d}.{f}");
+            }
+        }
+        // more than one removal batch in a single folder
+        for (var f = 0; f < 2100; f++)
+        {
+            Write($"many/m{f}.txt", "");
+        }
+        using var idx = new VolumeIndex(DbPath, out _);
+        var first = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(2300, first.Seen);
+        Assert.Equal(2300, idx.Count());
+
+        Directory.Delete(Path.Combine(_root, "gone"), recursive: true);
+        foreach (var f in Directory.GetFiles(Path.Combine(_root, "many")))
+        {
+            File.Delete(f);
+        }
+        Write("many/new.txt", "new");
+        var again = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(100 + 2100, again.Removed);
+        Assert.Equal(100, again.Unchanged);
+        Assert.Equal(1, again.Hashed);
+        Assert.Equal(101, idx.Count());
+        Assert.Null(idx.Find("gone/g1/deep4", "f3.txt"));
+        Assert.Null(idx.Find("many", "m7.txt"));
+        Assert.NotNull(idx.Find("keep/k9", "f9.txt"));
+        Assert.DoesNotContain(idx.Folders(), d => d.StartsWith("gone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task No_hash_and_no_idx_patterns_apply()
     {
         Write("big/skip.iso", "data");

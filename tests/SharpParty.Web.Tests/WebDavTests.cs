@@ -487,6 +487,41 @@ public sealed partial class WebDavTests
     }
 
     [Fact]
+    public async Task A_depth_1_listing_shows_each_members_own_dead_properties()
+    {
+        await using var s = await TestServer.StartAsync(["-v", "a:a:rwmd"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "a", "sub", "deeper"));
+            File.WriteAllText(Path.Combine(root, "a", "top.txt"), "x");
+            File.WriteAllText(Path.Combine(root, "a", "sub", "f.txt"), "x");
+            File.WriteAllText(Path.Combine(root, "a", "sub", "g.txt"), "x");
+            File.WriteAllText(Path.Combine(root, "a", "sub", "deeper", "h.txt"), "x");
+        });
+        static StringContent Set(string v) => new($"<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"urn:z\"><D:set><D:prop><Z:color>{v}</Z:color></D:prop></D:set></D:propertyupdate>",
+            Encoding.UTF8, "application/xml");
+        foreach (var (path, color) in new[] { ("/a/top.txt", "red"), ("/a/sub", "green"), ("/a/sub/f.txt", "blue"), ("/a/sub/deeper/h.txt", "black") })
+        {
+            var (st, _) = await s.Client.SendText(PropPatch, path, Set(color));
+            Assert.Equal(HttpStatusCode.MultiStatus, st);
+        }
+        // each <D:response> carries its own member's value, and nothing from deeper down
+        static Dictionary<string, string?> Colors(string xml) => System.Text.RegularExpressions.Regex.Matches(xml,
+                "<D:response><D:href>([^<]*)</D:href>(.*?)</D:response>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .ToDictionary(m => m.Groups[1].Value, m => System.Text.RegularExpressions.Regex.Match(m.Groups[2].Value, ">(red|green|blue|black)</") is { Success: true } c ? c.Groups[1].Value : null);
+        var (_, root) = await s.Client.SendText(PropFind, "/a/", null, ("Depth", "1"));
+        var top = Colors(root);
+        Assert.Equal("red", top["/a/top.txt"]);
+        Assert.Equal("green", top["/a/sub/"]);
+        Assert.Null(top["/a/"]);
+        var (_, sub) = await s.Client.SendText(PropFind, "/a/sub/", null, ("Depth", "1"));
+        var inSub = Colors(sub);
+        Assert.Equal("green", inSub["/a/sub/"]);
+        Assert.Equal("blue", inSub["/a/sub/f.txt"]);
+        Assert.Null(inSub["/a/sub/g.txt"]);
+        Assert.Null(inSub["/a/sub/deeper/"]);
+    }
+
+    [Fact]
     public async Task Dead_properties_follow_copy_and_move_and_go_with_delete()
     {
         await using var s = await TestServer.StartAsync(["-v", "a:a:rwmd", "-v", "b:b:rwmd"], root =>

@@ -111,6 +111,18 @@ internal static class OptionsBuilder
         {
             return false;
         }
+        if (!FtpOptions.TryBuild(Has, Last, out var ftp, out error))
+        {
+            return false;
+        }
+        if (!TftpOptions.TryBuild(Has, Last, out var tftp, out error))
+        {
+            return false;
+        }
+        if (!RelayOptions.TryBuild(Has, Last, out var relay, out error))
+        {
+            return false;
+        }
         if (!MediaOptions.TryBuild(Has, Last, out var media, out error))
         {
             return false;
@@ -152,6 +164,9 @@ internal static class OptionsBuilder
             UnpostSeconds = unpost,
             Up2k = up2k,
             Index = index,
+            Ftp = ftp,
+            Tftp = tftp,
+            Relay = relay,
             Media = media,
             AhAlg = ah,
             AhSalt = Last("ah-salt"),

@@ -66,6 +66,13 @@ internal sealed class ServerOptions
     public int UnpostSeconds { get; init; } = 43200;
     public Up2kOptions Up2k { get; init; } = new();
     public IndexOptions Index { get; init; } = new();
+
+    /// <summary><c>--ftp</c>, <c>--ftps</c> and their knobs.</summary>
+    public FtpOptions Ftp { get; init; } = new();
+    /// <summary>The TFTP server (<c>--tftp</c>; off by default).</summary>
+    public TftpOptions Tftp { get; init; } = new();
+    /// <summary>The WebSocket relay (<c>--relay*</c>).</summary>
+    public RelayOptions Relay { get; init; } = new();
     public MediaOptions Media { get; init; } = new();
     public string AhAlg { get; init; } = "none";
     public string? AhSalt { get; init; }

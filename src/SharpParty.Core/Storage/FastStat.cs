@@ -3,7 +3,11 @@ using System.Runtime.InteropServices;
 
 namespace SharpParty.Core.Storage;
 
-internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long Size, long MTime);
+/// <param name="MTime">unix seconds</param>
+/// <param name="MTimeNsec">the nanoseconds of the mtime (for ETags, which carry the full precision)</param>
+/// <param name="Created">unix seconds of the birth time where the filesystem keeps one, else the older of ctime and
+/// mtime (what .NET's CreationTimeUtc reports)</param>
+internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long Size, long MTime, int MTimeNsec = 0, long Created = 0);
 
 /// <summary>
 /// statx(2) relative to an open folder: one syscall per entry, no path building, and a portable struct layout (unlike
@@ -15,7 +19,7 @@ internal static unsafe partial class FastStat
     private const int OReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY (same value on x86-64 and arm64)
     private const int OCloseOnExec = 0x80000;
     private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
+    private const uint StatxBasicStats = 0x7ff, StatxBirthTime = 0x800;
     private const int SIfmt = 0xF000, SIfdir = 0x4000, SIflnk = 0xA000;
 
     private static bool _unavailable;
@@ -57,7 +61,7 @@ internal static unsafe partial class FastStat
         int rc;
         fixed (byte* b = buf)
         {
-            rc = Native.statx(dirfd, name, AtSymlinkNoFollow, StatxBasicStats, b);
+            rc = Native.statx(dirfd, name, AtSymlinkNoFollow, StatxBasicStats | StatxBirthTime, b);
         }
         if (rc != 0)
         {
@@ -68,12 +72,18 @@ internal static unsafe partial class FastStat
             }
             return default;
         }
-        // struct statx: stx_mode u16 @28, stx_size u64 @40, stx_mtime.tv_sec i64 @112
+        // struct statx: stx_mask u32 @0, stx_mode u16 @28, stx_size u64 @40, then statx_timestamps of 16 bytes
+        // (tv_sec i64, tv_nsec u32): atime @64, btime @80, ctime @96, mtime @112
+        var mask = BinaryPrimitives.ReadUInt32LittleEndian(buf);
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(buf[28..]);
         var size = BinaryPrimitives.ReadInt64LittleEndian(buf[40..]);
         var mtime = BinaryPrimitives.ReadInt64LittleEndian(buf[112..]);
+        var mtimeNs = (int)BinaryPrimitives.ReadUInt32LittleEndian(buf[120..]);
+        var created = (mask & StatxBirthTime) != 0
+            ? BinaryPrimitives.ReadInt64LittleEndian(buf[80..])
+            : Math.Min(BinaryPrimitives.ReadInt64LittleEndian(buf[96..]), mtime);
         var type = mode & SIfmt;
-        return new StatInfo(true, type == SIfdir, type == SIflnk, size, mtime);
+        return new StatInfo(true, type == SIfdir, type == SIflnk, size, mtime, mtimeNs, created);
     }
 
     private static partial class Native

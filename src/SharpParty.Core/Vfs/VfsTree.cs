@@ -136,6 +136,27 @@ internal sealed class VfsTree
         return new VfsResult(VfsError.None, "", new VfsPath(vol, vpath, rel, fs, p, hasDot));
     }
 
+    /// <summary>
+    /// The path of <paramref name="name"/>, a real entry that is not a symlink, listed inside the resolved real folder
+    /// <paramref name="dir"/> and not shadowed by a mount (the caller checks <see cref="ChildMounts"/>): the same answer
+    /// <see cref="ResolveNormalized"/> gives, without finding the volume again or walking the path for symlinks (the
+    /// folder was checked and the entry is not a link). Null for what is never served (hist folder, upload temp files).
+    /// </summary>
+    public static VfsPath? ChildOf(VfsPath dir, string name)
+    {
+        if (dir.Volume is null || dir.FsPath is null || name.Length == 0 || name.Contains('/') || name is "." or "..")
+        {
+            return null;
+        }
+        var rel = dir.Rel.Length == 0 ? name : dir.Rel + "/" + name;
+        if (IsHistPath(rel) || Storage.TempNames.IsTemp(name))
+        {
+            return null;
+        }
+        var vpath = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
+        return new VfsPath(dir.Volume, vpath, rel, Path.Join(dir.FsPath, name), dir.Perms, dir.HasDotSegment || name.StartsWith('.'));
+    }
+
     /// <summary>Folders of <paramref name="v"/> (relative, with a trailing '/') where other volumes are mounted over it:
     /// what an index of <paramref name="v"/> holds there belongs to those volumes and their permissions.</summary>
     public string[] MountsInside(Volume v) => _volumes

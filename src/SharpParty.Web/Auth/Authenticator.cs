@@ -25,6 +25,10 @@ internal sealed partial class Authenticator(SessionStore sessions, PasswordHashe
     private Dictionary<string, string> AccountsByPassword(ServerOptions options) =>
         _byPassword.GetValue(options, o => o.Accounts.ToDictionary(kv => hasher.Stored(kv.Value), kv => kv.Key, StringComparer.Ordinal));
 
+    /// <summary>The account whose password this is, or null: for protocols that send a password alone (FTP).</summary>
+    public string? UserByPassword(ServerOptions options, string password) =>
+        password.Length > 0 && AccountsByPassword(options).TryGetValue(hasher.Hash(password), out var user) ? user : null;
+
     public Identity Identify(HttpContext http, Query query, ServerOptions options)
     {
         var h = http.Request.Headers;

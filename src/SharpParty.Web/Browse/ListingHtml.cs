@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using SharpParty.Core.Vfs;
+using SharpParty.Web.Hosting;
 using SharpParty.Web.Routing;
 
 namespace SharpParty.Web.Browse;
@@ -36,7 +37,14 @@ internal static class ListingHtml
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(H(title)).Append("</title>")
-            .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\"></head>\n<body>\n<nav class=\"crumbs\">");
+            .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\">")
+            // progressive enhancement: the module takes over this page; without JavaScript the page below is the UI
+            .Append("<link rel=\"icon\" href=\"").Append(StaticAssets.VersionedPrefix).Append("favicon.svg\">")
+            .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">")
+            .Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\">")
+            .Append("<script type=\"module\" src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>")
+            .Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
+            .Append(StaticAssets.VersionedPrefix).Append("\">\n<nav class=\"crumbs\">");
         sb.Append("<a href=\"/\">").Append(H(rc.Options.ServerName)).Append("</a>");
         var acc = "/";
         if (t.VPath.Length > 0)

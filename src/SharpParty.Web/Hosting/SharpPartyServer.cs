@@ -128,6 +128,8 @@ internal static class SharpPartyServer
         {
             app.Use(HttpsOnlyGate.Wrap);
         }
+        // the relay (Relay/RelayEndpoint) accepts its WebSockets inside the catch-all handler
+        app.UseWebSockets();
         app.Run(handler.HandleAsync);
         await app.StartAsync();
         var server = app.Services.GetRequiredService<IServer>();

@@ -1,54 +1,154 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using SharpParty.Web.Download;
 using SharpParty.Web.Routing;
 
 namespace SharpParty.Web.Hosting;
 
-/// <summary>The web UI's files, embedded in the assembly (so one published executable carries them), served at <c>/.cpr/</c>.</summary>
+/// <summary>
+/// The web UI's files, embedded in the assembly (so one published executable carries them), served at <c>/.cpr/</c>.
+/// </summary>
+/// <remarks>
+/// Two URL forms: <c>/.cpr/NAME</c> (strong ETag, revalidated each time: <c>no-cache</c>) and
+/// <c>/.cpr/v-VERSION/NAME</c>, where VERSION is a hash over every embedded file, cached for a year as
+/// <c>immutable</c>. The version sits in the folder rather than in each file name so the ES modules' relative
+/// imports stay inside the same version without a build step rewriting them; any change to any file changes it.
+/// Compressible files are compressed once, on first request, to brotli and gzip (System.IO.Compression) and kept.
+/// </remarks>
 internal sealed class StaticAssets
 {
-    private readonly FrozenDictionary<string, (byte[] Body, string ETag)> _files;
+    private const string Immutable = "public, max-age=31536000, immutable";
 
-    public StaticAssets()
+    /// <summary>The embedded files never change while the process runs: read once, shared by every instance.</summary>
+    private static readonly (FrozenDictionary<string, Asset> Files, string Version) Loaded = Load();
+
+    private readonly FrozenDictionary<string, Asset> _files = Loaded.Files;
+    private readonly ConcurrentDictionary<(string Name, string Coding), byte[]> _compressed = new();
+
+    private static (FrozenDictionary<string, Asset>, string) Load()
     {
         var asm = typeof(StaticAssets).Assembly;
-        var d = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith("ui/", StringComparison.Ordinal)))
+        var d = new Dictionary<string, Asset>(StringComparer.Ordinal);
+        using var all = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith("ui/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var s = asm.GetManifestResourceStream(name)!;
             using var ms = new MemoryStream();
             s.CopyTo(ms);
             var body = ms.ToArray();
-            d[name[3..]] = (body, "\"" + Convert.ToHexStringLower(SHA256.HashData(body))[..16] + "\"");
+            var hash = SHA256.HashData(body);
+            all.AppendData(hash);
+            d[name[3..]] = new Asset(body, Convert.ToHexStringLower(hash)[..16], MimeTypes.ForName(name));
         }
-        _files = d.ToFrozenDictionary(StringComparer.Ordinal);
+        return (d.ToFrozenDictionary(StringComparer.Ordinal), Convert.ToHexStringLower(all.GetHashAndReset())[..12]);
     }
+
+    /// <summary>Changes whenever any embedded file changes: the folder of the immutable URLs.</summary>
+    public static string Version => Loaded.Version;
+
+    /// <summary>The long-cached URL prefix, e.g. <c>/.cpr/v-0123abcd4567/</c>.</summary>
+    public static string VersionedPrefix => "/.cpr/v-" + Loaded.Version + "/";
 
     public bool Has(string name) => _files.ContainsKey(name);
 
+    /// <summary>Serves <paramref name="name"/> (the path after <c>/.cpr/</c>).</summary>
     public async Task ServeAsync(RequestContext rc, string name)
     {
+        var cache = "no-cache";
+        if (name.StartsWith("v-", StringComparison.Ordinal) && name.IndexOf('/', StringComparison.Ordinal) is var slash and > 2)
+        {
+            // an old version's URL still gets the current file, but only the current version may be cached for good
+            cache = name.AsSpan(2, slash - 2).SequenceEqual(Version) ? Immutable : "no-cache";
+            name = name[(slash + 1)..];
+        }
+        var q = name.IndexOf('?', StringComparison.Ordinal);
+        if (q >= 0)
+        {
+            name = name[..q];
+        }
         if (!_files.TryGetValue(name, out var f))
         {
             await Reply.Error(rc, 404, "no such resource");
             return;
         }
         var res = rc.Response;
-        res.Headers.ETag = f.ETag;
-        res.Headers.CacheControl = "max-age=300";
-        if (rc.Request.Headers.IfNoneMatch.ToString() == f.ETag)
+        var coding = Compressible(f.ContentType) ? PickCoding(rc.Request.Headers.AcceptEncoding.ToString()) : null;
+        // the ETag names the representation (RFC 9110 §8.8.3: a strong validator differs per content-coding)
+        var etag = "\"" + f.Hash + (coding is null ? "" : "-" + coding) + "\"";
+        res.Headers.ETag = etag;
+        res.Headers.CacheControl = cache;
+        res.Headers.Vary = "Accept-Encoding";
+        if (IfNoneMatch(rc.Request.Headers.IfNoneMatch.ToString(), etag))
         {
             res.StatusCode = 304;
             return;
         }
+        var body = coding is null ? f.Body : _compressed.GetOrAdd((name, coding), k => Compress(f.Body, k.Coding));
         res.StatusCode = 200;
-        res.ContentType = MimeTypes.ForName(name);
-        res.ContentLength = f.Body.Length;
+        res.ContentType = f.ContentType;
+        if (coding is not null)
+        {
+            res.Headers.ContentEncoding = coding;
+        }
+        res.ContentLength = body.Length;
         if (!rc.IsHead)
         {
-            await res.Body.WriteAsync(f.Body, rc.Http.RequestAborted);
+            await res.Body.WriteAsync(body, rc.Http.RequestAborted);
         }
     }
 
+    private static bool IfNoneMatch(string header, string etag)
+    {
+        if (header.Length == 0)
+        {
+            return false;
+        }
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "*" || part == etag || (part.StartsWith("W/", StringComparison.Ordinal) && part[2..] == etag))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool Compressible(string contentType) =>
+        contentType.StartsWith("text/", StringComparison.Ordinal) || contentType.Contains("javascript", StringComparison.Ordinal)
+        || contentType.Contains("json", StringComparison.Ordinal) || contentType.Contains("svg", StringComparison.Ordinal);
+
+    /// <summary>brotli when the client takes it (smaller), else gzip, else identity; q=0 refuses a coding (RFC 9110 §12.5.3).</summary>
+    internal static string? PickCoding(string acceptEncoding)
+    {
+        bool br = false, gz = false;
+        foreach (var part in acceptEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var semi = part.IndexOf(';', StringComparison.Ordinal);
+            var token = (semi < 0 ? part : part[..semi]).Trim();
+            var refused = semi >= 0 && part[(semi + 1)..].Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000";
+            if (token.Equals("br", StringComparison.OrdinalIgnoreCase))
+            {
+                br = !refused;
+            }
+            else if (token.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                gz = !refused;
+            }
+        }
+        return br ? "br" : gz ? "gzip" : null;
+    }
+
+    private static byte[] Compress(byte[] body, string coding)
+    {
+        using var ms = new MemoryStream();
+        using (Stream z = coding == "br" ? new BrotliStream(ms, CompressionLevel.SmallestSize) : new GZipStream(ms, CompressionLevel.SmallestSize))
+        {
+            z.Write(body);
+        }
+        return ms.ToArray();
+    }
+
+    private sealed record Asset(byte[] Body, string Hash, string ContentType);
 }

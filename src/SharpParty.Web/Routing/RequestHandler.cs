@@ -36,6 +36,7 @@ internal sealed partial class RequestHandler(
     TagService tagService,
     StaticAssets assets,
     DavRouter dav,
+    Relay.RelayEndpoint relay,
     BanList bans,
     TimeProvider time,
     SharpParty.Web.Thumbs.ThumbHandler thumbs,
@@ -88,6 +89,11 @@ internal sealed partial class RequestHandler(
                 auth.IssueCookie(rc, who.User);
             }
             http.Response.Headers.Vary = "Origin, PW, Cookie";
+            if (Relay.RelayEndpoint.Wants(http, rawPath, options))
+            {
+                await relay.HandleAsync(rc);
+                return;
+            }
             if (rawPath.StartsWith("/.cpr/", StringComparison.Ordinal))
             {
                 await assets.ServeAsync(rc, rawPath[6..]);

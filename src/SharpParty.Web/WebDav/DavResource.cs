@@ -1,3 +1,4 @@
+using SharpParty.Core.Storage;
 using SharpParty.Core.Vfs;
 
 namespace SharpParty.Web.WebDav;
@@ -27,6 +28,15 @@ internal sealed record DavResource(string VPath, string? Fs, Volume? Volume, str
             }
         }
         return From(vpath, fi, v, rel);
+    }
+
+    /// <summary>From a statx result (see <see cref="FastStat"/>): a folder of many members is described without a
+    /// FileSystemInfo per member.</summary>
+    public static DavResource FromStat(string vpath, string fs, Volume? v, string rel, in StatInfo st)
+    {
+        var mtime = DateTime.UnixEpoch.AddTicks(st.MTime * TimeSpan.TicksPerSecond + st.MTimeNsec / 100);
+        var created = DateTime.UnixEpoch.AddTicks(st.Created * TimeSpan.TicksPerSecond);
+        return new DavResource(vpath, fs, v, rel, st.IsDir, st.IsDir ? 0 : st.Size, mtime, created > mtime ? mtime : created);
     }
 
     public static DavResource From(string vpath, FileSystemInfo fi, Volume? v, string rel)

@@ -32,6 +32,11 @@ internal sealed class DeadPropStore : IDisposable
     /// <summary>The dead properties of one resource (none when the store cannot be read).</summary>
     public List<DeadProp> Get(Volume v, string rel) => Safe(() => GetCore(v, rel), []);
 
+    /// <summary>The dead properties of every direct member of the folder <paramref name="dirRel"/>, by their rel, in one
+    /// range read (a PROPFIND of a big folder would otherwise ask once per member).</summary>
+    public Dictionary<string, List<DeadProp>> GetMembers(Volume v, string dirRel) =>
+        Safe(() => GetMembersCore(v, dirRel), new Dictionary<string, List<DeadProp>>(StringComparer.Ordinal));
+
     /// <summary>Applies sets (xml not null) and removes in order, all or nothing; false when over the per-resource cap or
     /// when the store cannot be written.</summary>
     public bool Apply(Volume v, string rel, IReadOnlyList<(XName Name, string? Xml)> changes) => Safe(() => ApplyCore(v, rel, changes), false);
@@ -83,6 +88,38 @@ internal sealed class DeadPropStore : IDisposable
             }
         }
         return list;
+    }
+
+    private Dictionary<string, List<DeadProp>> GetMembersCore(Volume v, string dirRel)
+    {
+        var map = new Dictionary<string, List<DeadProp>>(StringComparer.Ordinal);
+        var db = Open(v, create: false);
+        if (db is null)
+        {
+            return map;
+        }
+        var prefix = dirRel.Length == 0 ? "" : dirRel + "/";
+        lock (db.Gate)
+        {
+            using var c = db.Conn.CreateCommand();
+            // members only: the rest of the rel after the prefix has no '/'; ordered as GetCore orders one resource
+            c.CommandText = dirRel.Length == 0
+                ? "SELECT rel, ns, name, xml FROM props WHERE rel <> '' AND instr(rel, '/') = 0 ORDER BY rel, ns, name"
+                : "SELECT rel, ns, name, xml FROM props WHERE rel > $lo AND rel < $hi AND instr(substr(rel, length($lo) + 1), '/') = 0 ORDER BY rel, ns, name";
+            c.Parameters.AddWithValue("$lo", prefix);
+            c.Parameters.AddWithValue("$hi", dirRel + "0"); // '0' follows '/': everything under dirRel/
+            using var r = c.ExecuteReader();
+            while (r.Read())
+            {
+                var rel = r.GetString(0);
+                if (!map.TryGetValue(rel, out var list))
+                {
+                    map[rel] = list = [];
+                }
+                list.Add(new DeadProp(XName.Get(r.GetString(2), r.GetString(1)), r.GetString(3)));
+            }
+        }
+        return map;
     }
 
     /// <summary>Applies sets (xml not null) and removes in order, all or nothing; false when over the per-resource cap.</summary>

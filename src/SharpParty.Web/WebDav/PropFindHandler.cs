@@ -1,4 +1,6 @@
+using System.IO.Enumeration;
 using System.Xml.Linq;
+using SharpParty.Core.Storage;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
 
@@ -72,10 +74,12 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         while (queue.Count > 0 && count < MaxInfinite)
         {
             var (dir, level) = queue.Dequeue();
+            // one read for the dead properties of all members, not one per member
+            var members = dir.Volume is not null && NeedsDeadProps(req) ? props.GetMembers(dir.Volume, dir.Rel) : null;
             foreach (var child in Children(rc, dir))
             {
                 rc.Http.RequestAborted.ThrowIfCancellationRequested();
-                Write(ms, child.Res, req);
+                Write(ms, child.Res, req, child.Res.Volume == dir.Volume ? members : null);
                 await ms.MaybeFlushAsync();
                 if (++count >= MaxInfinite)
                 {
@@ -89,17 +93,22 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         }
     }
 
-    private void Write(MultistatusWriter ms, DavResource r, PropRequest req)
+    private void Write(MultistatusWriter ms, DavResource r, PropRequest req, Dictionary<string, List<DeadProp>>? members = null)
     {
-        var dead = r.Volume is null || req.Kind == PropRequestKind.Prop && req.Names.TrueForAll(n => n.NamespaceName == MultistatusWriter.Dav)
+        var dead = r.Volume is null || !NeedsDeadProps(req)
             ? []
-            : props.Get(r.Volume, r.Rel);
+            : members is not null ? members.GetValueOrDefault(r.Rel) ?? [] : props.Get(r.Volume, r.Rel);
         var ls = locks.Any ? locks.Covering(r.VPath) : [];
         PropWriter.Write(ms.Xml, r, req, dead, ls, locks);
     }
 
+    /// <summary>False when the request names only DAV: properties, which are all live.</summary>
+    private static bool NeedsDeadProps(PropRequest req) =>
+        !(req.Kind == PropRequestKind.Prop && req.Names.TrueForAll(n => n.NamespaceName == MultistatusWriter.Dav));
+
     /// <summary>The members of a folder the user may see: mounts below it first, then its files and folders (dotfiles
-    /// only with '.', macOS junk only with --dav-mac), each through the resolver.</summary>
+    /// only with '.', macOS junk only with --dav-mac); symlinks through the whole resolver, the rest through
+    /// <see cref="VfsTree.ChildOf"/>.</summary>
     private static IEnumerable<(VfsPath Path, DavResource Res)> Children(RequestContext rc, VfsPath dir)
     {
         var vfs = rc.Options.Vfs;
@@ -117,41 +126,67 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         {
             yield break;
         }
-        IEnumerable<FileSystemInfo> entries;
+        var dots = dir.Can(Perm.Dots);
+        var mounts = vfs.ChildMounts(dir.VPath);
+        var names = new List<string>();
         try
         {
-            entries = new DirectoryInfo(dir.FsPath).EnumerateFileSystemInfos();
+            var e = new FileSystemEnumerable<string>(dir.FsPath, (ref FileSystemEntry x) => x.FileName.ToString(), ListOptions)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry x) => dots || x.FileName[0] != '.',
+            };
+            foreach (var n in e)
+            {
+                if ((rc.Options.DavMac || !DavPaths.IsMacJunk(n)) && !mounts.Contains(n))
+                {
+                    names.Add(n);
+                }
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             yield break;
         }
-        var dots = dir.Can(Perm.Dots);
-        foreach (var fi in entries)
+        // one statx per member, spread over the cores (as the HTTP listing); a member that is not a symlink is a child of
+        // a folder the resolver already checked, so only symlinks go through the whole resolver again
+        var stats = new StatInfo[names.Count];
+        var fast = FastStat.StatAll(dir.FsPath, names, stats);
+        for (var i = 0; i < names.Count; i++)
         {
-            var name = fi.Name;
-            if ((name.StartsWith('.') && !dots) || (!rc.Options.DavMac && DavPaths.IsMacJunk(name)) || seen.Contains(name))
-            {
-                continue;
-            }
+            var name = names[i];
+            var full = Path.Join(dir.FsPath, name);
             var vp = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
-            var r = vfs.ResolveNormalized(vp, rc.User);
-            if (!r.Ok || r.Path.Volume != dir.Volume)
+            if (fast && stats[i] is { Ok: true, IsLink: false } st)
             {
-                continue; // hist folder, temp files, symlinks out of the volumes, shadowed by a mount
-            }
-            if (fi.LinkTarget is not null)
-            {
-                var real = DavResource.Of(vp, fi.FullName, r.Path.Volume, r.Path.Rel);
-                if (real is not null)
+                if (VfsTree.ChildOf(dir, name) is { } path)
                 {
-                    yield return (r.Path, real);
+                    yield return (path, DavResource.FromStat(vp, full, path.Volume, path.Rel, st));
                 }
                 continue;
             }
-            yield return (r.Path, DavResource.From(vp, fi, r.Path.Volume, r.Path.Rel));
+            if (fast && !stats[i].Ok)
+            {
+                continue; // gone between readdir and stat
+            }
+            var r = vfs.ResolveNormalized(vp, rc.User);
+            if (!r.Ok || r.Path.Volume != dir.Volume)
+            {
+                continue; // hist folder, temp files, symlinks out of the volumes
+            }
+            if (DavResource.Of(vp, full, r.Path.Volume, r.Path.Rel) is { } res)
+            {
+                yield return (r.Path, res);
+            }
         }
     }
+
+    private static readonly EnumerationOptions ListOptions = new()
+    {
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
 
     /// <summary>The body of a PROPFIND (RFC 4918 §14.20); none means allprop (§9.1).</summary>
     internal static PropRequest? ParseRequest(XDocument? doc, out string error)

@@ -137,4 +137,31 @@ public sealed class VfsTreeTests : IDisposable
         Assert.True(Build("-v", "priv::r", "-v", "music:m:r").Resolve("/tomusic/x", "*").Ok);
         Assert.Equal(VfsError.SymlinkEscape, Build("-v", "priv::r:c,xvol", "-v", "music:m:r").Resolve("/tomusic/x", "*").Error);
     }
+
+    [Fact]
+    public void ChildOf_gives_what_the_full_resolver_gives_for_plain_members()
+    {
+        var vfs = Build("-a", "ed:1", "-v", "root::r:rwmd,ed:c,dots", "-v", "music:music:rw");
+        foreach (var user in new[] { "*", "ed" })
+        {
+            foreach (var (dir, name) in new[] { ("", "a.txt"), ("", ".dot"), ("sub", "b.txt"), ("music", "song.mp3"), (".d", "x") })
+            {
+                var parent = vfs.ResolveNormalized(dir, user).Path;
+                var full = vfs.ResolveNormalized(dir.Length == 0 ? name : dir + "/" + name, user);
+                Assert.True(full.Ok);
+                Assert.Equal(full.Path, VfsTree.ChildOf(parent, name));
+            }
+            var root = vfs.ResolveNormalized("", user).Path;
+            // never served, whichever way it is asked for
+            Assert.Null(VfsTree.ChildOf(root, ".hist"));
+            Assert.False(vfs.ResolveNormalized(".hist", user).Ok);
+            var temp = SharpParty.Core.Storage.TempNames.New();
+            Assert.Null(VfsTree.ChildOf(root, temp));
+            Assert.False(vfs.ResolveNormalized(temp, user).Ok);
+            Assert.Null(VfsTree.ChildOf(root, ".."));
+            Assert.Null(VfsTree.ChildOf(root, "a/b"));
+        }
+        // a virtual folder has no members of its own
+        Assert.Null(VfsTree.ChildOf(Build("-v", "music:x/m:r").ResolveNormalized("x", "*").Path, "m"));
+    }
 }

@@ -1,0 +1,414 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace SharpParty.Client.Relay;
+
+/// <summary><c>sharpparty receive</c>'s settings (p2p-copy's flags).</summary>
+internal sealed record ReceiveOptions(string Url, string Code, string OutDir, bool Encrypt);
+
+/// <summary>
+/// The receiving side of spec §1.3, with p2p-copy's defects fixed (§1.4): paths stay inside <c>--out</c>; a file
+/// grows under <c>.NAME.PARTIAL</c> and is fsynced and renamed when complete; empty files are created even when a
+/// resuming p2p-copy sender skips them; a resume point that no longer matches leaves the local copy alone and the
+/// file is sent in full next time (p2p-copy truncates it and fails). One task reads the socket, another checks and
+/// writes, with up to four messages between them.
+/// </summary>
+internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bool terminal) : IDisposable
+{
+    /// <summary>Largest decompressed chunk accepted: twice p2p-copy's 1 MiB, so a zstd bomb cannot fill memory.</summary>
+    private const int MaxChunk = 2 * WireFrame.ChunkSize;
+
+    private readonly ReceivePaths _paths = new(options.OutDir);
+    private readonly Dictionary<string, ManifestEntry> _manifest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _resumeSource = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _received = new(StringComparer.Ordinal);
+    private readonly List<string> _failed = [];
+    private E2eCipher? _cipher;
+    private IncomingFile? _cur;
+    private TransferProgress? _progress;
+    private ChunkCodec? _codec;
+    private byte[] _plain = [];
+    private byte[] _unzipped = [];
+
+    public int Received => _received.Count;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            Directory.CreateDirectory(_paths.Root);
+            byte[] helloHash;
+            if (options.Encrypt)
+            {
+                (helloHash, _cipher) = await E2eCipher.DeriveAsync(options.Code);
+            }
+            else
+            {
+                helloHash = E2eCipher.PlainHelloHash(options.Code);
+            }
+            await using var conn = await RelayConnection.ConnectAsync(options.Url, ct);
+            await conn.SendTextAsync(RelayMessages.Hello(Convert.ToHexStringLower(helloHash), sender: false), ct);
+            _plain = ArrayPool<byte>.Shared.Rent(RelayConnection.MaxMessage);
+            _unzipped = ArrayPool<byte>.Shared.Rent(MaxChunk);
+            _codec = new ChunkCodec();
+            await LoopAsync(conn, ct);
+            _progress?.Finish();
+            foreach (var f in _failed)
+            {
+                await error.WriteLineAsync("sharpparty receive: " + f);
+            }
+            if (_failed.Count > 0)
+            {
+                return RelayExit.ReceiveFailed;
+            }
+            if (terminal && _progress is not null)
+            {
+                await error.WriteLineAsync(_progress.Summary("received", Received));
+            }
+            return RelayExit.Ok;
+        }
+        catch (Exception e) when (e is RelayProtocolException or System.Net.WebSockets.WebSocketException or IOException
+            or UnauthorizedAccessException or ArgumentException or UriFormatException or JsonException
+            || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            _progress?.Finish();
+            await error.WriteLineAsync("sharpparty receive: error: " + e.Message);
+            return RelayExit.ReceiveFailed;
+        }
+    }
+
+    public void Dispose()
+    {
+        // interrupted: a partial file stays under its temp name, for a resume
+        _cur?.Dispose();
+        _cur = null;
+        _codec?.Dispose();
+        _codec = null;
+        if (_plain.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_plain);
+            ArrayPool<byte>.Shared.Return(_unzipped);
+            _plain = _unzipped = [];
+        }
+    }
+
+    private async Task LoopAsync(RelayConnection conn, CancellationToken ct)
+    {
+        var queue = Channel.CreateBounded<RelayMessage>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                while (await conn.ReceiveAsync(cts.Token) is { } m)
+                {
+                    await queue.Writer.WriteAsync(m, cts.Token);
+                }
+                queue.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                queue.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var m in queue.Reader.ReadAllAsync(cts.Token))
+            {
+                using (m)
+                {
+                    if (await HandleAsync(conn, m, cts.Token))
+                    {
+                        // a graceful close: ours goes out, the reader sees the answer (or gives up after a while)
+                        await conn.CloseOutputAsync();
+                        await reader.WaitAsync(TimeSpan.FromSeconds(5), ct).ContinueWith(static _ => { }, CancellationToken.None,
+                            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        return;
+                    }
+                }
+            }
+            throw new RelayProtocolException("the connection ended before the transfer was complete"
+                + (conn.CloseReason is { } r ? $" ({r})" : ""));
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            while (queue.Reader.TryRead(out var left))
+            {
+                left.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Returns true at <c>eof</c>.</summary>
+    private async Task<bool> HandleAsync(RelayConnection conn, RelayMessage m, CancellationToken ct)
+    {
+        if (!m.IsText)
+        {
+            await HandleChunkAsync(m, ct);
+            return false;
+        }
+        using var doc = JsonDocument.Parse(m.Memory);
+        var root = doc.RootElement;
+        var type = RelayMessages.TypeOf(root);
+        var enc = _cipher is not null;
+        switch (type)
+        {
+            case "manifest" when !enc:
+                await HandleManifestAsync(conn, root, ct);
+                return false;
+            case "enc_manifest" when enc:
+                var seed = RelayMessages.Hex(root, "nonce") ?? throw new RelayProtocolException("enc_manifest without a nonce");
+                _cipher!.Seed(seed);
+                using (var inner = JsonDocument.Parse(Unseal(root, "hidden_manifest", "manifest")))
+                {
+                    await HandleManifestAsync(conn, inner.RootElement, ct);
+                }
+                return false;
+            case "file" when !enc:
+                OpenFile(root);
+                return false;
+            case "enc_file" when enc:
+                using (var inner = JsonDocument.Parse(Unseal(root, "hidden_file", "file header")))
+                {
+                    OpenFile(inner.RootElement);
+                }
+                return false;
+            case "file_eof":
+                FinishFile();
+                return false;
+            case "eof":
+                if (_cur is not null)
+                {
+                    throw new RelayProtocolException("stream ended while a file was open");
+                }
+                FinishTransfer();
+                return true;
+            default:
+                throw new RelayProtocolException(type is "manifest" or "enc_manifest" or "file" or "enc_file"
+                    ? $"the sender {(enc ? "does not" : "does")} encrypt; both sides must agree on --encrypt"
+                    : $"unexpected control message: {type ?? "(none)"}");
+        }
+    }
+
+    private byte[] Unseal(JsonElement root, string field, string what)
+    {
+        var hidden = RelayMessages.Hex(root, field) ?? throw new RelayProtocolException($"bad encrypted {what}");
+        return _cipher!.Decrypt(hidden) ?? throw new RelayProtocolException($"failed to decrypt the {what} (a different code?)");
+    }
+
+    private async Task HandleManifestAsync(RelayConnection conn, JsonElement root, CancellationToken ct)
+    {
+        if (!RelayMessages.TryReadManifest(root, out var resume, out var entries))
+        {
+            throw new RelayProtocolException("bad manifest");
+        }
+        // every path is checked before anything is written: a hostile manifest writes nothing at all
+        foreach (var e in entries)
+        {
+            if (!ReceivePaths.IsSafe(e.Path, out var why))
+            {
+                throw new RelayProtocolException($"refusing path {JsonSerializer.Serialize(e.Path)} from the sender: {why}");
+            }
+            _manifest[e.Path] = e;
+        }
+        _progress = new TransferProgress(error, terminal, entries.Sum(e => e.Size));
+        if (!resume)
+        {
+            return;
+        }
+        var have = new List<HaveEntry>();
+        foreach (var e in entries)
+        {
+            if (!_paths.TryResolve(e.Path, out var final, out _))
+            {
+                continue;
+            }
+            var temp = ReceivePaths.TempOf(final);
+            var source = UsableSource(temp) ? temp : UsableSource(final) ? final : null;
+            if (source is null)
+            {
+                continue;
+            }
+            var (hashed, chain) = await ChainedHash.OfFileAsync(source, null, ct);
+            _resumeSource[e.Path] = source;
+            have.Add(new HaveEntry(e.Path, hashed, Convert.ToHexStringLower(chain)));
+        }
+        var reply = RelayMessages.ReceiverManifest(have);
+        if (_cipher is not null)
+        {
+            reply = RelayMessages.EncReceiverManifest(_cipher.Encrypt(reply));
+        }
+        await conn.SendTextAsync(reply, ct);
+    }
+
+    /// <summary>A local file worth reporting for resume: regular (a symlink's target is not ours to hash) and not empty.</summary>
+    private static bool UsableSource(string path)
+    {
+        var fi = new FileInfo(path);
+        return fi.Exists && fi.LinkTarget is null && fi.Length > 0;
+    }
+
+    private void OpenFile(JsonElement root)
+    {
+        if (_cur is not null)
+        {
+            throw new RelayProtocolException("got a new file while the previous one is still open");
+        }
+        if (!RelayMessages.TryReadFile(root, out var h))
+        {
+            throw new RelayProtocolException("bad file header");
+        }
+        if (!_paths.TryResolve(h.Path, out var final, out var why))
+        {
+            throw new RelayProtocolException($"refusing path {JsonSerializer.Serialize(h.Path)} from the sender: {why}");
+        }
+        _progress ??= new TransferProgress(error, terminal, h.Size);
+        _progress.File(h.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        var temp = ReceivePaths.TempOf(final);
+        if (h.AppendFrom > 0)
+        {
+            var source = _resumeSource.GetValueOrDefault(h.Path);
+            if (source is null || !File.Exists(source) || new FileInfo(source).Length != h.AppendFrom)
+            {
+                // p2p-copy truncates here and then fails on the size; we keep what is here and drop this data
+                _failed.Add($"{h.Path}: the sender resumed at {h.AppendFrom} bytes, which is not what is here; nothing was changed, it is sent in full next time");
+                if (source == temp)
+                {
+                    TryDelete(temp);
+                }
+                _cur = new IncomingFile(h, final, temp, null, 0);
+                return;
+            }
+            if (source != temp)
+            {
+                File.Copy(source, temp, overwrite: true);
+            }
+            _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Open, FileAccess.Write), h.AppendFrom);
+            return;
+        }
+        _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Create, FileAccess.Write), 0);
+    }
+
+    private async Task HandleChunkAsync(RelayMessage m, CancellationToken ct)
+    {
+        var f = _cur ?? throw new RelayProtocolException("unexpected binary data without an open file");
+        var data = Decode(f, m);
+        if (f.Written + data.Length > f.Expected)
+        {
+            throw new RelayProtocolException($"{f.Header.Path}: more data than its size {f.Header.Size}");
+        }
+        f.Written += data.Length;
+        _progress?.Add(data.Length);
+        if (f.Handle is not null && data.Length > 0)
+        {
+            await RandomAccess.WriteAsync(f.Handle, data, f.Offset, ct);
+        }
+        f.Offset += data.Length;
+    }
+
+    /// <summary>Sequence, decryption, chain, decompression: the chunk's bytes, in the message or in one of our buffers.</summary>
+    private ReadOnlyMemory<byte> Decode(IncomingFile f, RelayMessage m)
+    {
+        if (!WireFrame.TryRead(m.Span, out var seq, out var chain, out _))
+        {
+            throw new RelayProtocolException("short chunk frame");
+        }
+        if (seq != f.Seq)
+        {
+            throw new RelayProtocolException($"sequence mismatch: {seq} != {f.Seq}");
+        }
+        f.Seq++;
+        var payload = m.Memory[WireFrame.HeaderSize..];
+        if (_cipher is not null)
+        {
+            var n = _cipher.Decrypt(payload.Span, _plain);
+            if (n < 0)
+            {
+                throw new RelayProtocolException($"{f.Header.Path}: a chunk failed to decrypt");
+            }
+            payload = _plain.AsMemory(0, n);
+        }
+        if (!f.Chain.Next(payload.Span).SequenceEqual(chain))
+        {
+            throw new RelayProtocolException($"{f.Header.Path}: chained checksum mismatch");
+        }
+        if (!f.Header.Zstd)
+        {
+            return payload;
+        }
+        var z = _codec!.Decompress(payload.Span, _unzipped);
+        if (z < 0)
+        {
+            throw new RelayProtocolException($"{f.Header.Path}: a chunk failed to decompress");
+        }
+        return _unzipped.AsMemory(0, z);
+    }
+
+    private void FinishFile()
+    {
+        var f = _cur ?? throw new RelayProtocolException("got file_eof without an open file");
+        _cur = null;
+        using (f)
+        {
+            if (f.Handle is null)
+            {
+                return;
+            }
+            if (f.Written != f.Expected)
+            {
+                _failed.Add($"{f.Header.Path}: size mismatch, got {f.Written} of {f.Expected} bytes; not saved");
+                f.Handle.Dispose();
+                TryDelete(f.Temp);
+                return;
+            }
+            RandomAccess.FlushToDisk(f.Handle);
+        }
+        File.Move(f.Temp, f.Final, overwrite: true);
+        _received.Add(f.Header.Path);
+    }
+
+    /// <summary>After <c>eof</c>: files the sender skipped. An empty one is created (a resuming p2p-copy sender skips
+    /// them: §1.4 defect 2); one complete under its temp name is put in place.</summary>
+    private void FinishTransfer()
+    {
+        foreach (var e in _manifest.Values)
+        {
+            if (_received.Contains(e.Path) || !_paths.TryResolve(e.Path, out var final, out _))
+            {
+                continue;
+            }
+            var temp = ReceivePaths.TempOf(final);
+            if (e.Size == 0)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+                File.WriteAllBytes(temp, []);
+                File.Move(temp, final, overwrite: true);
+                _received.Add(e.Path);
+            }
+            else if (_resumeSource.GetValueOrDefault(e.Path) == temp && File.Exists(temp) && new FileInfo(temp).Length == e.Size)
+            {
+                File.Move(temp, final, overwrite: true);
+                _received.Add(e.Path);
+            }
+            else if (File.Exists(final) && new FileInfo(final).Length == e.Size)
+            {
+                _received.Add(e.Path);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}

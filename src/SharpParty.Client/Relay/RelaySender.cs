@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace SharpParty.Client.Relay;
+
+/// <summary><c>sharpparty send</c>'s settings (p2p-copy's flags).</summary>
+internal sealed record SendOptions(string Url, string Code, IReadOnlyList<string> Paths, bool Encrypt, CompressMode Compress, bool Resume);
+
+/// <summary>
+/// The sending side of spec §1.3: hello, wait for ready, manifest (and the receiver's resume report), then per file a
+/// header and 1 MiB frames, then eof. Frames are built (read, zstd, chain, AES-GCM) on one task while another sends
+/// the previous ones, through a queue of three: the file is never held whole.
+/// </summary>
+internal sealed class RelaySender(SendOptions options, TextWriter error, bool terminal)
+{
+    /// <summary>p2p-copy's sender waits this long for its receiver (api.py).</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(300);
+
+    /// <summary>… and this long for the receiver's resume report.</summary>
+    public static readonly TimeSpan HaveTimeout = TimeSpan.FromSeconds(30);
+
+    public int Sent { get; private set; }
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var files = SendSources.Walk(options.Paths, problems);
+        foreach (var p in problems)
+        {
+            await error.WriteLineAsync("sharpparty send: " + p);
+        }
+        if (files.Count == 0)
+        {
+            await error.WriteLineAsync("sharpparty send: error: no files to send");
+            return RelayExit.SendFailed;
+        }
+        try
+        {
+            byte[] helloHash;
+            E2eCipher? cipher = null;
+            if (options.Encrypt)
+            {
+                (helloHash, cipher) = await E2eCipher.DeriveAsync(options.Code);
+            }
+            else
+            {
+                helloHash = E2eCipher.PlainHelloHash(options.Code);
+            }
+            await using var conn = await RelayConnection.ConnectAsync(options.Url, ct);
+            await conn.SendTextAsync(RelayMessages.Hello(Convert.ToHexStringLower(helloHash), sender: true), ct);
+            await ExpectReadyAsync(conn, ct);
+            var manifest = RelayMessages.Manifest(options.Resume, files.Select(f => new ManifestEntry(f.RelPath, f.Size)));
+            if (cipher is not null)
+            {
+                var seed = RandomNumberGenerator.GetBytes(32);
+                cipher.Seed(seed);
+                manifest = RelayMessages.EncManifest(seed, cipher.Encrypt(manifest));
+            }
+            await conn.SendTextAsync(manifest, ct);
+            var have = options.Resume ? await ReadHaveAsync(conn, cipher, ct) : [];
+            var progress = new TransferProgress(error, terminal, files.Sum(f => f.Size));
+            await PumpAsync(conn, files, have, cipher, progress, ct);
+            await conn.SendTextAsync(RelayMessages.Eof, ct);
+            await conn.CloseAsync(TimeSpan.FromSeconds(10));
+            progress.Finish();
+            if (terminal)
+            {
+                await error.WriteLineAsync(progress.Summary("sent", Sent));
+            }
+            return RelayExit.Ok;
+        }
+        catch (Exception e) when (e is RelayProtocolException or System.Net.WebSockets.WebSocketException or IOException
+            or UnauthorizedAccessException or ArgumentException or UriFormatException or TimeoutException or JsonException
+            || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            await error.WriteLineAsync("sharpparty send: error: " + e.Message);
+            return RelayExit.SendFailed;
+        }
+    }
+
+    private static async Task ExpectReadyAsync(RelayConnection conn, CancellationToken ct)
+    {
+        using var m = await ReceiveWithinAsync(conn, ReadyTimeout, "timeout waiting for the receiver", ct);
+        if (!m.IsText)
+        {
+            throw new RelayProtocolException("expected a text frame after hello");
+        }
+        using var doc = JsonDocument.Parse(m.Memory);
+        if (RelayMessages.TypeOf(doc.RootElement) != "ready")
+        {
+            throw new RelayProtocolException("unexpected frame after hello");
+        }
+    }
+
+    private static async Task<Dictionary<string, HaveEntry>> ReadHaveAsync(RelayConnection conn, E2eCipher? cipher, CancellationToken ct)
+    {
+        using var m = await ReceiveWithinAsync(conn, HaveTimeout, "timeout waiting for receiver_manifest", ct);
+        if (!m.IsText)
+        {
+            throw new RelayProtocolException("expected receiver_manifest");
+        }
+        var doc = JsonDocument.Parse(m.Memory);
+        try
+        {
+            if (RelayMessages.TypeOf(doc.RootElement) == "enc_receiver_manifest" && cipher is not null)
+            {
+                var hidden = RelayMessages.Hex(doc.RootElement, "hidden_manifest");
+                var clear = hidden is null ? null : cipher.Decrypt(hidden);
+                if (clear is null)
+                {
+                    throw new RelayProtocolException("failed to decrypt the receiver's manifest (a different code?)");
+                }
+                doc.Dispose();
+                doc = JsonDocument.Parse(clear);
+            }
+            if (RelayMessages.TypeOf(doc.RootElement) != "receiver_manifest" || !RelayMessages.TryReadHave(doc.RootElement, out var entries))
+            {
+                throw new RelayProtocolException("failed to read the receiver's manifest");
+            }
+            var d = new Dictionary<string, HaveEntry>(StringComparer.Ordinal);
+            foreach (var e in entries)
+            {
+                d[e.Path] = e;
+            }
+            return d;
+        }
+        finally
+        {
+            doc.Dispose();
+        }
+    }
+
+    private static async Task<RelayMessage> ReceiveWithinAsync(RelayConnection conn, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await conn.ReceiveAsync(cts.Token)
+                ?? throw new RelayProtocolException("the relay closed the connection" + (conn.CloseReason is { } r ? $": {r}" : ""));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException(what);
+        }
+    }
+
+    /// <summary>One message for the socket: a control JSON or a pooled frame, with the file bytes it accounts for.</summary>
+    private readonly record struct Outgoing(bool Text, byte[] Buffer, int Length, bool Pooled, long Raw, string? FileName);
+
+    private async Task PumpAsync(RelayConnection conn, List<SourceFile> files, Dictionary<string, HaveEntry> have, E2eCipher? cipher,
+        TransferProgress progress, CancellationToken ct)
+    {
+        var queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var builder = new FrameBuilder(options.Compress, cipher);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var f in files)
+                {
+                    await ProduceFileAsync(f, have, builder, queue.Writer, progress, cts.Token);
+                }
+                queue.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                queue.Writer.Complete(e);
+            }
+            finally
+            {
+                builder.Dispose();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var m in queue.Reader.ReadAllAsync(cts.Token))
+            {
+                try
+                {
+                    if (m.FileName is not null)
+                    {
+                        progress.File(m.FileName);
+                        Sent++;
+                    }
+                    if (m.Text)
+                    {
+                        await conn.SendTextAsync(m.Buffer.AsMemory(0, m.Length), cts.Token);
+                    }
+                    else
+                    {
+                        await conn.SendBinaryAsync(m.Buffer.AsMemory(0, m.Length), cts.Token);
+                    }
+                    progress.Add(m.Raw);
+                }
+                finally
+                {
+                    if (m.Pooled)
+                    {
+                        ArrayPool<byte>.Shared.Return(m.Buffer);
+                    }
+                }
+            }
+        }
+        catch
+        {
+            await cts.CancelAsync();
+            // return what the producer still queued
+            while (queue.Reader.TryRead(out var left))
+            {
+                if (left.Pooled)
+                {
+                    ArrayPool<byte>.Shared.Return(left.Buffer);
+                }
+            }
+            throw;
+        }
+        finally
+        {
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ProduceFileAsync(SourceFile f, Dictionary<string, HaveEntry> have, FrameBuilder builder, ChannelWriter<Outgoing> queue,
+        TransferProgress progress, CancellationToken ct)
+    {
+        long append = 0;
+        if (options.Resume && have.TryGetValue(f.RelPath, out var h) && h.Size > 0 && h.Size <= f.Size)
+        {
+            var (hashed, chain) = await ChainedHash.OfFileAsync(f.FullPath, h.Size, ct);
+            append = hashed == h.Size && string.Equals(Convert.ToHexStringLower(chain), h.ChainHex, StringComparison.OrdinalIgnoreCase) ? h.Size : 0;
+            if (append == f.Size)
+            {
+                // the receiver has all of it; unlike p2p-copy, an empty file is never "had" (its receiver reports none)
+                progress.Add(f.Size);
+                return;
+            }
+        }
+        using var fh = File.OpenHandle(f.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+        var raw = ArrayPool<byte>.Shared.Rent(WireFrame.ChunkSize);
+        try
+        {
+            var off = append;
+            var n = await FileChunks.FillAsync(fh, raw.AsMemory(0, Want(f.Size, off)), off, ct);
+            var zstd = builder.Decide(raw.AsSpan(0, n));
+            var header = RelayMessages.File(new FileHeader(f.RelPath, f.Size, zstd, append));
+            if (builder.Cipher is { } c)
+            {
+                header = RelayMessages.EncFile(c.Encrypt(header));
+            }
+            await queue.WriteAsync(new Outgoing(true, header, header.Length, false, 0, f.RelPath), ct);
+            builder.StartFile();
+            while (true)
+            {
+                var (frame, len) = builder.Build(raw.AsSpan(0, n));
+                await queue.WriteAsync(new Outgoing(false, frame, len, true, n, null), ct);
+                off += n;
+                if (n == 0 || off >= f.Size)
+                {
+                    break;
+                }
+                n = await FileChunks.FillAsync(fh, raw.AsMemory(0, Want(f.Size, off)), off, ct);
+                if (n == 0)
+                {
+                    break; // the file shrank: the receiver will report the size mismatch
+                }
+            }
+            await queue.WriteAsync(new Outgoing(true, RelayMessages.FileEof, RelayMessages.FileEof.Length, false, 0, null), ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    /// <summary>Reads stop at the size in the manifest: a file that grows meanwhile is sent as it was listed.</summary>
+    private static int Want(long size, long off) => (int)Math.Clamp(size - off, 0, WireFrame.ChunkSize);
+}
+
+/// <summary>Exit codes of p2p-copy: 0 ok, 3 the sender failed, 4 the receiver failed; 2 for a bad command line (as typer).</summary>
+internal static class RelayExit
+{
+    public const int Ok = 0;
+    public const int Usage = 2;
+    public const int SendFailed = 3;
+    public const int ReceiveFailed = 4;
+}

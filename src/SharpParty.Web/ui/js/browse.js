@@ -1,0 +1,365 @@
+// The listing of one folder: a virtual list (only the rows on screen exist in the DOM, so 10,000 files scroll as
+// smoothly as 10) or a virtual grid of thumbnails, sorting, and selection by mouse and keyboard.
+import { t } from './strings.js';
+import { el, fmtSize, fmtDate, fmtDuration, unq, extOf } from './util.js';
+
+const ROW_H = 34; // px; must match .lv-row in app.css
+const CARD_W = 168;
+const CARD_H = 196;
+const OVERSCAN = 8;
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+/** Turns ?ls JSON into one array of entries. */
+export function entriesOf(ls) {
+  const out = [];
+  for (const d of ls.dirs || []) {
+    const name = unq(d.href.replace(/\/$/, '').split('?')[0]);
+    out.push({ name, href: d.href, dir: true, sz: d.sz, ts: d.ts, ext: '', tags: d.tags || {} });
+  }
+  for (const f of ls.files || []) {
+    const name = unq(f.href.split('?')[0]);
+    out.push({ name, href: f.href, dir: false, sz: f.sz, ts: f.ts, ext: f.ext === '%' ? '' : (f.ext || extOf(name)), tags: f.tags || {} });
+  }
+  return out;
+}
+
+/** Tag columns worth showing: the index's keys except the folder file-count. */
+export function tagColumns(ls) {
+  return (ls.taglist || []).filter((k) => k !== '.files');
+}
+
+function tagText(k, v) {
+  if (v === undefined || v === null || v === '') return '';
+  if (k === '.up_at') return fmtDate(v);
+  if (k === '.dur') return fmtDuration(v);
+  if (k === '.bpm' || k === '.q') return String(Math.round(v));
+  return String(v);
+}
+
+function tagLabel(k) {
+  const s = t('col.tag.' + k);
+  return s === 'col.tag.' + k ? k.replace(/^\./, '') : s;
+}
+
+const ICON_DIR = '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.2l2 2h8.8A1.5 1.5 0 0 1 21 8.5v9A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5z"/></svg>';
+const ICON_FILE = '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z"/><path class="fold" d="M14 3v5h5"/></svg>';
+
+export class ListingView extends EventTarget {
+  constructor(host) {
+    super();
+    this.host = host;
+    this.items = [];
+    this.tags = [];
+    this.sort = { key: 'name', desc: false };
+    this.dirsFirst = true;
+    this.grid = false;
+    this.thumbs = true;
+    this.sel = new Set(); // names
+    this.cursor = -1;
+    this.anchor = -1;
+    this.cut = new Set(); // names shown dimmed (cut, not yet pasted)
+    this.scroller = el('div.lv', { tabindex: '0', role: 'grid', 'aria-label': 'files' });
+    this.head = el('div.lv-head', { role: 'row' });
+    this.body = el('div.lv-body');
+    this.emptyMsg = el('div.lv-empty');
+    this.scroller.append(this.head, this.body, this.emptyMsg);
+    host.append(this.scroller);
+    this.pending = false;
+    this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
+    new ResizeObserver(() => this.schedule()).observe(this.scroller);
+    this.head.addEventListener('click', (e) => this.onHead(e));
+    this.body.addEventListener('click', (e) => this.onClick(e));
+    this.body.addEventListener('dblclick', (e) => this.onDbl(e));
+  }
+
+  /** Shows a folder's entries; keeps sort and view; clears the selection unless keep is set. */
+  set(items, tags, keepSel) {
+    this.items = items;
+    this.tags = tags;
+    if (!keepSel) {
+      this.sel.clear();
+      this.cursor = -1;
+      this.anchor = -1;
+      this.scroller.scrollTop = 0;
+    } else {
+      const names = new Set(items.map((i) => i.name));
+      for (const n of [...this.sel]) if (!names.has(n)) this.sel.delete(n);
+    }
+    this.applySort();
+    this.renderHead();
+    this.render(true);
+    this.emit('select');
+  }
+
+  setEmptyText(s) { this.emptyMsg.textContent = s; }
+
+  applySort() {
+    const { key, desc } = this.sort;
+    const d = desc ? -1 : 1;
+    let cmp;
+    if (key === 'size') cmp = (a, b) => (a.sz - b.sz) * d || collator.compare(a.name, b.name);
+    else if (key === 'date') cmp = (a, b) => (a.ts - b.ts) * d || collator.compare(a.name, b.name);
+    else if (key === 'ext') cmp = (a, b) => collator.compare(a.ext, b.ext) * d || collator.compare(a.name, b.name);
+    else if (key.startsWith('tag:')) {
+      const k = key.slice(4);
+      cmp = (a, b) => {
+        const x = a.tags[k], y = b.tags[k];
+        if (x === y) return collator.compare(a.name, b.name);
+        if (x === undefined) return 1;
+        if (y === undefined) return -1;
+        return (typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y))) * d;
+      };
+    } else cmp = (a, b) => collator.compare(a.name, b.name) * d;
+    const cur = this.items[this.cursor]?.name;
+    this.items.sort(this.dirsFirst ? (a, b) => (b.dir - a.dir) || cmp(a, b) : cmp);
+    if (cur !== undefined) this.cursor = this.items.findIndex((i) => i.name === cur);
+  }
+
+  setSort(key, desc) {
+    this.sort = { key, desc };
+    this.applySort();
+    this.renderHead();
+    this.render(true);
+    this.emit('sort');
+  }
+
+  columns() {
+    return [['name', t('col.name')], ['size', t('col.size')], ['ext', t('col.ext')], ['date', t('col.date')],
+      ...this.tags.map((k) => ['tag:' + k, tagLabel(k)])];
+  }
+
+  renderHead() {
+    this.scroller.classList.toggle('grid', this.grid);
+    const cols = this.columns();
+    this.scroller.style.setProperty('--cols', '2.2em minmax(12em, 1fr) 7em 5em 10.5em' + ' 8em'.repeat(this.tags.length));
+    this.head.innerHTML = '<span class="c-chk"><input type="checkbox" aria-label="' + esc(t('fm.selectall')) + '"></span>' + cols.map(([k, label]) => {
+      const on = this.sort.key === k;
+      const arrow = on ? (this.sort.desc ? ' ↓' : ' ↑') : '';
+      return `<button class="c-${esc(k.replace(':', '-').replace('.', ''))}${on ? ' sorted' : ''}" data-sort="${esc(k)}" role="columnheader" aria-sort="${on ? (this.sort.desc ? 'descending' : 'ascending') : 'none'}">${esc(label)}${arrow}</button>`;
+    }).join('');
+  }
+
+  onHead(e) {
+    if (e.target.matches('input[type=checkbox]')) {
+      this.selectAll(e.target.checked);
+      return;
+    }
+    const b = e.target.closest('[data-sort]');
+    if (!b) return;
+    const k = b.dataset.sort;
+    this.setSort(k, this.sort.key === k ? !this.sort.desc : (k === 'size' || k === 'date'));
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => { this.pending = false; this.render(false); });
+  }
+
+  geometry() {
+    if (!this.grid) return { per: 1, rh: ROW_H, rows: this.items.length };
+    const w = this.body.clientWidth || this.scroller.clientWidth || 800;
+    const per = Math.max(1, Math.floor(w / CARD_W));
+    return { per, rh: CARD_H, rows: Math.ceil(this.items.length / per) };
+  }
+
+  /** Draws the rows (or rows of cards) that are on screen. */
+  render(force) {
+    const g = this.geometry();
+    const top = Math.max(0, this.scroller.scrollTop - this.body.offsetTop);
+    const h = this.scroller.clientHeight || 800;
+    const first = Math.max(0, Math.floor(top / g.rh) - OVERSCAN);
+    const last = Math.min(g.rows, Math.ceil((top + h) / g.rh) + OVERSCAN);
+    const key = `${first}:${last}:${g.per}:${this.grid}`;
+    if (!force && key === this.lastKey) return;
+    this.lastKey = key;
+    this.body.style.height = g.rows * g.rh + 'px';
+    this.emptyMsg.hidden = this.items.length > 0;
+    const out = [];
+    if (this.grid) {
+      for (let r = first; r < last; r++) {
+        for (let c = 0; c < g.per; c++) {
+          const i = r * g.per + c;
+          if (i >= this.items.length) break;
+          out.push(this.cardHtml(this.items[i], i, r * g.rh, c * CARD_W));
+        }
+      }
+    } else {
+      for (let i = first; i < last; i++) out.push(this.rowHtml(this.items[i], i, i * g.rh));
+    }
+    this.body.innerHTML = out.join('');
+    if (this.grid && this.thumbs) {
+      for (const img of this.body.querySelectorAll('img')) {
+        img.addEventListener('error', () => img.replaceWith(this.iconFor(img.dataset.ext)), { once: true });
+      }
+    }
+    const allBox = this.head.querySelector('input');
+    if (allBox) allBox.checked = this.items.length > 0 && this.sel.size === this.items.length;
+  }
+
+  iconFor(ext) {
+    const s = el('span.bigico');
+    s.innerHTML = ICON_FILE + `<span class="icoext">${esc((ext || '').slice(0, 5))}</span>`;
+    return s;
+  }
+
+  cls(it, i) {
+    return (this.sel.has(it.name) ? ' sel' : '') + (i === this.cursor ? ' cur' : '') + (this.cut.has(it.name) ? ' cutting' : '') + (it.dir ? ' dir' : '');
+  }
+
+  rowHtml(it, i, y) {
+    const checked = this.sel.has(it.name) ? ' checked' : '';
+    let s = `<div class="lv-row${this.cls(it, i)}" role="row" data-i="${i}" style="transform:translateY(${y}px)">`
+      + `<span class="c-chk"><input type="checkbox" tabindex="-1" aria-label="select"${checked}></span>`
+      + `<span class="c-name"><a href="${esc(it.href)}" tabindex="-1">${it.dir ? ICON_DIR : ICON_FILE}<span class="nm">${esc(it.name)}${it.dir ? '/' : ''}</span></a></span>`
+      + `<span class="c-size">${it.dir && !it.sz ? '' : fmtSize(it.sz)}</span>`
+      + `<span class="c-ext">${it.dir ? t('list.folder') : esc(it.ext)}</span>`
+      + `<span class="c-date">${fmtDate(it.ts)}</span>`;
+    for (const k of this.tags) s += `<span class="c-tag">${esc(tagText(k, it.tags[k]))}</span>`;
+    return s + '</div>';
+  }
+
+  cardHtml(it, i, y, x) {
+    let pic;
+    if (it.dir) pic = `<span class="bigico dir">${ICON_DIR}</span>`;
+    else if (this.thumbs) pic = `<img loading="lazy" decoding="async" alt="" data-ext="${esc(it.ext)}" src="${esc(it.href)}${it.href.includes('?') ? '&' : '?'}th">`;
+    else pic = `<span class="bigico">${ICON_FILE}<span class="icoext">${esc(it.ext.slice(0, 5))}</span></span>`;
+    return `<div class="card${this.cls(it, i)}" data-i="${i}" style="transform:translate(${x}px,${y}px)">`
+      + `<a class="pic" href="${esc(it.href)}" tabindex="-1">${pic}</a>`
+      + `<label class="cname"><input type="checkbox" tabindex="-1"${this.sel.has(it.name) ? ' checked' : ''}><span title="${esc(it.name)}">${esc(it.name)}</span></label></div>`;
+  }
+
+  emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  itemAt(e) {
+    const r = e.target.closest('[data-i]');
+    return r ? +r.dataset.i : -1;
+  }
+
+  onClick(e) {
+    const i = this.itemAt(e);
+    if (i < 0) return;
+    const it = this.items[i];
+    const link = e.target.closest('a');
+    if (link && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      // a plain click on a name opens it; folders stay inside the page
+      this.cursor = i;
+      if (it.dir) {
+        e.preventDefault();
+        this.emit('open', it);
+      } else {
+        this.emit('openfile', { item: it, event: e });
+      }
+      return;
+    }
+    if (link) e.preventDefault();
+    if (e.target.matches('input[type=checkbox]')) {
+      this.toggle(i, e.shiftKey);
+      return;
+    }
+    if (e.target.closest('label')) e.preventDefault();
+    if (e.shiftKey && this.anchor >= 0) this.range(this.anchor, i, true);
+    else if (e.ctrlKey || e.metaKey || this.sel.size > 1 || (this.sel.size === 1 && !this.sel.has(it.name))) {
+      if (e.ctrlKey || e.metaKey) this.toggle(i);
+      else { this.sel.clear(); this.sel.add(it.name); this.anchor = i; }
+    } else this.toggle(i);
+    this.cursor = i;
+    this.render(true);
+    this.emit('select');
+  }
+
+  onDbl(e) {
+    const i = this.itemAt(e);
+    if (i < 0 || e.target.closest('a') || e.target.matches('input')) return;
+    this.open(i);
+  }
+
+  open(i) {
+    const it = this.items[i];
+    if (!it) return;
+    if (it.dir) this.emit('open', it);
+    else this.emit('openfile', { item: it });
+  }
+
+  toggle(i, shift) {
+    if (shift && this.anchor >= 0) return this.range(this.anchor, i, true);
+    const n = this.items[i].name;
+    if (this.sel.has(n)) this.sel.delete(n);
+    else this.sel.add(n);
+    this.anchor = i;
+    this.cursor = i;
+    this.render(true);
+    this.emit('select');
+  }
+
+  range(a, b, on) {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    for (let k = lo; k <= hi; k++) {
+      if (on) this.sel.add(this.items[k].name);
+      else this.sel.delete(this.items[k].name);
+    }
+    this.render(true);
+    this.emit('select');
+  }
+
+  selectAll(on) {
+    if (on === undefined) on = this.sel.size !== this.items.length;
+    this.sel.clear();
+    if (on) for (const it of this.items) this.sel.add(it.name);
+    this.render(true);
+    this.emit('select');
+  }
+
+  selectNames(names) {
+    this.sel = new Set(names);
+    const i = this.items.findIndex((x) => this.sel.has(x.name));
+    if (i >= 0) { this.cursor = i; this.scrollTo(i); }
+    this.render(true);
+    this.emit('select');
+  }
+
+  selected() { return this.items.filter((i) => this.sel.has(i.name)); }
+
+  /** Moves the keyboard cursor by delta rows (grid: delta is in cards); shift selects on the way. */
+  moveCursor(delta, shift, scrollOnly) {
+    if (!this.items.length) return;
+    if (scrollOnly) {
+      this.scroller.scrollTop += delta * this.geometry().rh;
+    }
+    const from = this.cursor < 0 ? (delta > 0 ? -1 : this.items.length) : this.cursor;
+    const to = Math.max(0, Math.min(this.items.length - 1, from + delta));
+    if (shift) {
+      if (this.anchor < 0) this.anchor = Math.max(0, from);
+      this.sel.clear();
+      this.range(this.anchor, to, true);
+    } else this.anchor = to;
+    this.cursor = to;
+    this.scrollTo(to);
+    this.render(true);
+  }
+
+  toggleCursor() {
+    if (this.cursor >= 0) this.toggle(this.cursor);
+  }
+
+  scrollTo(i) {
+    const g = this.geometry();
+    const y = Math.floor(i / g.per) * g.rh + this.body.offsetTop;
+    const s = this.scroller;
+    const headH = this.grid ? 0 : this.head.offsetHeight;
+    if (y - headH < s.scrollTop) s.scrollTop = y - headH;
+    else if (y + g.rh > s.scrollTop + s.clientHeight) s.scrollTop = y + g.rh - s.clientHeight;
+  }
+
+  gridStep() { return this.geometry().per; }
+
+  setView(grid, thumbs) {
+    this.grid = grid;
+    this.thumbs = thumbs;
+    this.renderHead();
+    this.render(true);
+  }
+}

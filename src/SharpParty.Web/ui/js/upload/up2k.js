@@ -1,0 +1,348 @@
+// The up2k uploader (copyparty's protocol, spec §2): hash each file in chunks (Web Workers), handshake with the
+// folder, send the chunks the server still needs (several in flight, adjacent ones stitched into one POST), then
+// handshake again until nothing is missing. A reload or a lost connection loses nothing: the same file hashed again
+// gives the same chunk hashes, and the server's answer lists only what is still missing.
+
+/** The chunk size for a file size (spec §2.3): 1 MiB up to 256 chunks, then ×1.5 and ×4/3 in turn; ≥ 32 MiB up to 4096. */
+export function chunkSize(size) {
+  let cs = 1024 * 1024;
+  let step = 512 * 1024;
+  for (;;) {
+    for (let phase = 0; phase < 2; phase++) {
+      const n = size <= 0 ? 0 : Math.ceil(size / cs);
+      if (n <= 256 || (cs >= 32 * 1024 * 1024 && n <= 4096)) return cs;
+      cs += step;
+    }
+    step *= 2;
+  }
+}
+
+/** X-Up2k-Hash for stitched chunks: "H1,N,P2P3…" with N = clamp(192 / count, 2, 9) leading characters each (1.13.8). */
+export function hashHeader(hashes) {
+  if (hashes.length === 1) return hashes[0];
+  const n = Math.min(9, Math.max(2, Math.floor(192 / hashes.length)));
+  return hashes[0] + ',' + n + ',' + hashes.slice(1).map((h) => h.slice(0, n)).join('');
+}
+
+const STITCH = 64 * 1024 * 1024; // as copyparty's browser client (u2sz 1,64,96): POSTs of up to 64 MiB
+const MAX_TRIES = 6;
+const MAX_HANDSHAKES = 16; // u2c gives up after 32; a browser user can retry by hand
+
+class HashPool {
+  constructor(n, forceJs) {
+    this.workers = [];
+    this.idle = [];
+    this.waiting = [];
+    this.tasks = new Map();
+    this.seq = 0;
+    this.kind = 'subtle';
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(new URL('./hashworker.js', import.meta.url), { type: 'module' });
+      w.onmessage = (e) => this.done(w, e.data);
+      w.onerror = (e) => { this.kind = 'broken'; console.error('hash worker', e.message); };
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+    this.forceJs = forceJs;
+  }
+
+  done(w, m) {
+    if (m.ready) { this.kind = m.kind; return; }
+    const task = this.tasks.get(m.id);
+    this.tasks.delete(m.id);
+    if (m.error) task.reject(new Error(m.error));
+    else task.resolve(m.hash);
+    const next = this.waiting.shift();
+    if (next) this.run(w, next);
+    else this.idle.push(w);
+  }
+
+  run(w, task) {
+    this.tasks.set(task.id, task);
+    w.postMessage({ id: task.id, file: task.file, off: task.off, len: task.len, forceJs: this.forceJs });
+  }
+
+  hash(file, off, len) {
+    return new Promise((resolve, reject) => {
+      const task = { id: ++this.seq, file, off, len, resolve, reject };
+      const w = this.idle.pop();
+      if (w) this.run(w, task);
+      else this.waiting.push(task);
+    });
+  }
+
+  close() { for (const w of this.workers) w.terminate(); }
+}
+
+let jobSeq = 0;
+
+export class Uploader extends EventTarget {
+  constructor({ conns = 4, hashers = 2, forceJs = false } = {}) {
+    super();
+    this.conns = conns;
+    this.hashers = hashers;
+    this.forceJs = forceJs;
+    this.jobs = [];
+    this.slices = []; // {job, hashes, off, len, tries}
+    this.active = 0; // POSTs in flight
+    this.hashing = 0; // files being hashed
+    this.pool = null;
+    this.bytesSent = 0; // confirmed chunk bytes this session (for speed)
+    this.t0 = 0;
+  }
+
+  get hashKind() { return this.pool ? this.pool.kind : (self.isSecureContext && crypto.subtle && !this.forceJs ? 'subtle' : 'js'); }
+
+  /** Queues files: [{file, rel}] where rel is the path below dir ("a/b/c.txt"); dir is the folder URL (ends in /). */
+  add(list, dir, search) {
+    const added = [];
+    for (const { file, rel } of list) {
+      const parts = (rel || file.name).split('/').filter(Boolean);
+      const name = parts.pop();
+      const sub = parts.map(encodeURIComponent).join('/');
+      const job = {
+        id: ++jobSeq, file, name, rel: rel || file.name, dir: dir + (sub ? sub + '/' : ''), size: file.size,
+        lmod: file.lastModified / 1000, search: !!search, state: 'queued', hashed: 0, sent: 0, inflight: new Map(),
+        hashes: null, cs: chunkSize(file.size), need: null, wark: '', purl: '', srvName: '', hits: null, err: '', handshakes: 0,
+      };
+      this.jobs.push(job);
+      added.push(job);
+    }
+    if (!this.t0) this.t0 = performance.now();
+    this.changed();
+    this.pump();
+    return added;
+  }
+
+  changed(job) { this.dispatchEvent(new CustomEvent('change', { detail: job })); }
+
+  busy() { return this.jobs.some((j) => j.state !== 'ok' && j.state !== 'done' && j.state !== 'ng'); }
+
+  /** Starts whatever can start: hashing (bounded so hashing stays a little ahead of sending) and chunk POSTs. */
+  pump() {
+    this.pool ??= new HashPool(this.hashers, this.forceJs);
+    // hash ahead, but not far: at most this many hashed files wait for their turn to send
+    const waiting = this.jobs.filter((j) => j.state === 'uploading' || j.state === 'handshake').length;
+    while (this.hashing < this.hashers && waiting + this.hashing < Math.max(8, this.conns * 4)) {
+      const job = this.jobs.find((j) => j.state === 'queued');
+      if (!job) break;
+      this.hashing++;
+      this.hashFile(job).finally(() => { this.hashing--; this.pump(); });
+    }
+    while (this.active < this.conns && this.slices.length) {
+      const s = this.slices.shift();
+      this.active++;
+      this.send(s).finally(() => { this.active--; this.pump(); });
+    }
+    if (!this.busy()) this.dispatchEvent(new Event('idle'));
+  }
+
+  async hashFile(job) {
+    job.state = 'hashing';
+    this.changed(job);
+    const n = job.size === 0 ? 0 : Math.ceil(job.size / job.cs);
+    const hashes = new Array(n);
+    try {
+      await Promise.all(Array.from({ length: n }, async (_, i) => {
+        const off = i * job.cs;
+        const len = Math.min(job.cs, job.size - off);
+        hashes[i] = await this.pool.hash(job.file, off, len);
+        job.hashed += len;
+        if (n > 8) this.changed(job);
+      }));
+    } catch (e) {
+      return this.fail(job, 'could not read the file: ' + e.message);
+    }
+    job.hashes = hashes;
+    await this.handshake(job);
+  }
+
+  async handshake(job) {
+    job.state = 'handshake';
+    job.handshakes++;
+    this.changed(job);
+    const body = { name: job.name, size: job.size, lmod: job.lmod, hash: job.hashes };
+    if (job.search) body.srch = 1;
+    let res, text;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // text/plain as copyparty's browser client: a "simple" request, no CORS preflight
+        res = await fetch(job.dir, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: JSON.stringify(body), credentials: 'same-origin' });
+        text = await res.text();
+      } catch (e) {
+        res = null;
+        text = e.message;
+      }
+      // busy server or lost connection: wait and ask again (copyparty answers 503 while it rescans)
+      if ((!res || res.status === 503 || res.status === 502 || res.status === 504) && attempt < MAX_TRIES) {
+        job.err = 'server busy, retrying';
+        this.changed(job);
+        await sleep(1000 * 2 ** Math.min(attempt, 4));
+        continue;
+      }
+      break;
+    }
+    job.err = '';
+    if (!res || !res.ok) {
+      const msg = clean(text);
+      // the same file is being uploaded elsewhere: try again in a while (as u2c treats 422)
+      if (res && res.status === 422 && /partial upload exists|source file busy/.test(msg) && job.handshakes < MAX_HANDSHAKES) {
+        job.state = 'busy-wait';
+        job.err = msg;
+        this.changed(job);
+        await sleep(5000);
+        return this.handshake(job);
+      }
+      return this.fail(job, msg || 'no answer');
+    }
+    const r = JSON.parse(text);
+    if (job.search) {
+      job.hits = r.hits || [];
+      job.state = 'done';
+      this.changed(job);
+      return;
+    }
+    job.srvName = r.name;
+    job.purl = r.purl;
+    job.wark = r.wark;
+    const need = r.hash || [];
+    if (!need.length) {
+      // nothing missing: either the server already had it all (a dupe, or an upload finished before a reload), or we are done
+      job.state = job.sent > 0 || job.handshakes > 1 || job.size === 0 ? 'ok' : 'done';
+      job.inflight.clear();
+      this.changed(job);
+      return;
+    }
+    if (job.handshakes > MAX_HANDSHAKES) return this.fail(job, 'the server keeps asking for the same chunks');
+    job.state = 'uploading';
+    // bytes the server already has count as sent, so a resumed file shows where it stands
+    const needSet = new Set(need);
+    let missing = 0;
+    for (let i = 0; i < job.hashes.length; i++) if (needSet.has(job.hashes[i])) missing += Math.min(job.cs, job.size - i * job.cs);
+    job.sent = job.size - missing;
+    this.plan(job, need);
+    this.changed(job);
+  }
+
+  /** Cuts the needed chunks into POSTs: adjacent chunks stitched up to 64 MiB, but spread over the connections. */
+  plan(job, need) {
+    const first = new Map();
+    job.hashes.forEach((h, i) => { if (!first.has(h)) first.set(h, i); });
+    const maxJoin = Math.max(1, Math.min(Math.floor(STITCH / job.cs), Math.ceil(need.length / this.conns)));
+    job.pending = 0;
+    for (let i = 0; i < need.length;) {
+      const idx = first.get(need[i]);
+      const off = idx * job.cs;
+      let len = Math.min(job.cs, job.size - off);
+      let n = 1;
+      while (n < maxJoin && i + n < need.length && first.get(need[i + n]) * job.cs === off + len) {
+        len += Math.min(job.cs, job.size - (off + len));
+        n++;
+      }
+      this.slices.push({ job, hashes: need.slice(i, i + n), off, len, tries: 0 });
+      job.pending++;
+      i += n;
+    }
+  }
+
+  send(s) {
+    const { job } = s;
+    return new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('POST', job.purl);
+      x.setRequestHeader('X-Up2k-Hash', hashHeader(s.hashes));
+      x.setRequestHeader('X-Up2k-Wark', job.wark);
+      x.setRequestHeader('Content-Type', 'application/octet-stream');
+      x.upload.onprogress = (e) => { job.inflight.set(s, e.loaded); this.progress(); };
+      const settle = async (ok, msg) => {
+        job.inflight.delete(s);
+        if (ok) {
+          job.sent += s.len;
+          this.bytesSent += s.len;
+          job.pending--;
+          this.changed(job);
+          if (job.pending === 0) await this.handshake(job); // the final handshake confirms (spec §2.8)
+        } else await this.retry(s, msg);
+        resolve();
+      };
+      x.onload = () => {
+        const body = x.responseText || '';
+        // a chunk the server already has is fine (it may have arrived before a lost connection dropped the answer)
+        settle(x.status === 200 || /already got that/.test(body), clean(body) || 'HTTP ' + x.status);
+      };
+      x.onerror = () => settle(false, 'connection lost');
+      x.ontimeout = () => settle(false, 'timed out');
+      x.send(job.file.slice(s.off, s.off + s.len));
+    });
+  }
+
+  async retry(s, msg) {
+    const { job } = s;
+    if (++s.tries > MAX_TRIES) {
+      job.pending--;
+      if (job.pending === 0) {
+        // ask the server what it still needs; that replans or finishes the file
+        job.err = msg;
+        return this.handshake(job);
+      }
+      return;
+    }
+    job.err = msg + ', retrying';
+    this.changed(job);
+    await sleep(500 * 2 ** Math.min(s.tries, 5));
+    job.err = '';
+    this.slices.unshift(s);
+  }
+
+  fail(job, msg) {
+    job.state = 'ng';
+    job.err = msg;
+    job.inflight.clear();
+    this.changed(job);
+  }
+
+  progress() {
+    const now = performance.now();
+    if (now - (this.lastProgress || 0) < 200) return;
+    this.lastProgress = now;
+    this.changed();
+  }
+
+  /** Totals for the summary line and the favicon. */
+  totals() {
+    let files = 0, filesDone = 0, bytes = 0, bytesDone = 0, hashed = 0;
+    for (const j of this.jobs) {
+      files++;
+      bytes += j.size;
+      hashed += j.state === 'queued' ? 0 : j.state === 'hashing' ? j.hashed : j.size;
+      if (j.state === 'ok' || j.state === 'done' || j.state === 'ng') {
+        filesDone++;
+        bytesDone += j.size;
+      } else {
+        let inflight = 0;
+        for (const v of j.inflight.values()) inflight += v;
+        bytesDone += Math.min(j.size, j.sent + inflight);
+      }
+    }
+    return { files, filesDone, bytes, bytesDone, hashed };
+  }
+
+  clearFinished() {
+    this.jobs = this.jobs.filter((j) => !(j.state === 'ok' || j.state === 'done'));
+    this.changed();
+  }
+}
+
+export function stateGroup(j) {
+  if (j.state === 'ok') return 'ok';
+  if (j.state === 'done') return 'done';
+  if (j.state === 'ng') return 'ng';
+  if (j.state === 'queued') return 'queued';
+  return 'busy';
+}
+
+function clean(s) {
+  return String(s || '').replace(/<[^>]+>/g, '').split(/\r?\nURL:/)[0].trim();
+}
+
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.DependencyInjection;
+using SharpParty.Relay.Tests.Infra;
+using SharpParty.Web.Relay;
+
+namespace SharpParty.Relay.Tests;
+
+/// <summary>Our send ↔ our relay (the real server) ↔ our receive.</summary>
+public class TransferTests
+{
+    private static string MakeTree(string root)
+    {
+        var src = Path.Combine(root, "src");
+        Directory.CreateDirectory(Path.Combine(src, "sub", "deeper"));
+        File.WriteAllText(Path.Combine(src, "a.txt"), "hello relay\n");
+        File.WriteAllBytes(Path.Combine(src, "sub", "deeper", "ü €-日本.bin"), Relays.RandomBytes((3 << 20) + 12345, 1));
+        File.WriteAllBytes(Path.Combine(src, "empty"), []);
+        File.WriteAllBytes(Path.Combine(src, "sub", "empty2"), []);
+        File.WriteAllBytes(Path.Combine(src, "sub", "exact"), Relays.RandomBytes(1 << 20, 2));
+        File.WriteAllText(Path.Combine(root, "solo.txt"), string.Concat(Enumerable.Range(0, 300000).Select(i => $"line {i}\n")));
+        return src;
+    }
+
+    private static void AssertSame(string root, string outDir)
+    {
+        var want = Transfer.Snapshot(Path.Combine(root, "src")).ToDictionary(kv => "src/" + kv.Key, kv => kv.Value);
+        want["solo.txt"] = File.ReadAllBytes(Path.Combine(root, "solo.txt"));
+        var got = Transfer.Snapshot(outDir);
+        Assert.Equal(want.Keys.Order(), got.Keys.Order());
+        foreach (var (k, v) in want)
+        {
+            Assert.True(v.AsSpan().SequenceEqual(got[k]), k);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("--encrypt")]
+    [InlineData("--compress on")]
+    [InlineData("--encrypt --compress off")]
+    public async Task NestedFoldersUnicodeNamesAndEmptyFilesArriveIdentical(string flagLine)
+    {
+        var flags = flagLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var src = MakeTree(root);
+        var outDir = Path.Combine(root, "out");
+        var enc = flags.Contains("--encrypt") ? new[] { "--encrypt" } : [];
+        var r = await Transfer.RunAsync(s.WsUrl(), "some code", outDir, [src, Path.Combine(root, "solo.txt")], flags, enc);
+        Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
+        AssertSame(root, outDir);
+    }
+
+    [Fact]
+    public async Task AutoCompressionShrinksTextOnTheWire()
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var file = Path.Combine(root, "log.txt");
+        File.WriteAllText(file, string.Concat(Enumerable.Range(0, 400000).Select(i => $"2026-12-03 request {i} ok\n")));
+        var r = await Transfer.RunAsync(s.WsUrl(), "zz", Path.Combine(root, "out"), [file]);
+        Assert.Equal(0, r.SendCode + r.ReceiveCode);
+        Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(root, "out", "log.txt")));
+        var relayed = s.Services.GetRequiredService<RelayHub>().Counters.BytesTotal;
+        Assert.InRange(relayed, 1, new FileInfo(file).Length / 4);
+    }
+
+    [Fact]
+    public async Task EncryptingSenderAndPlainReceiverNeverPairAndBothFail()
+    {
+        await using var s = await Relays.StartAsync("--relay-wait", "2");
+        var root = Relays.TempDir();
+        File.WriteAllText(Path.Combine(root, "x"), "x");
+        var r = await Transfer.RunAsync(s.WsUrl(), "c", Path.Combine(root, "out"), [Path.Combine(root, "x")], ["--encrypt"]);
+        Assert.Equal(3, r.SendCode);
+        Assert.Equal(4, r.ReceiveCode);
+        Assert.False(File.Exists(Path.Combine(root, "out", "x")));
+    }
+
+    [Fact]
+    public async Task AnInterruptedTransferResumesMidFileAndSendsOnlyTheRest()
+    {
+        var root = Relays.TempDir();
+        var big = Path.Combine(root, "big.bin");
+        File.WriteAllBytes(big, Relays.RandomBytes(24 << 20, 3));
+        var outDir = Path.Combine(root, "out");
+        var partial = Path.Combine(outDir, ".big.bin.PARTIAL");
+        await using (var slow = await Relays.StartAsync("--relay-rate", "6"))
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var recvCts = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            var recv = Transfer.ReceiveAsync(slow.WsUrl(), "resume me", outDir, TextWriter.Null, recvCts.Token, "--encrypt");
+            var send = Transfer.SendAsync(slow.WsUrl(), "resume me", [big], TextWriter.Null, cts.Token, "--encrypt");
+            for (var i = 0; i < 200 && !(File.Exists(partial) && new FileInfo(partial).Length > (3 << 20)); i++)
+            {
+                await Task.Delay(50);
+            }
+            await recvCts.CancelAsync(); // the receiver is killed mid-file
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => recv);
+            Assert.Equal(3, await send);
+        }
+        Assert.False(File.Exists(Path.Combine(outDir, "big.bin")), "a half file must not sit under its final name");
+        var had = new FileInfo(partial).Length;
+        Assert.InRange(had, (3 << 20) + 1, (24 << 20) - 1);
+        await using var s = await Relays.StartAsync();
+        var r = await Transfer.RunAsync(s.WsUrl(), "resume me", outDir, [big], ["--encrypt", "--resume"], ["--encrypt"]);
+        Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
+        Assert.Equal(File.ReadAllBytes(big), File.ReadAllBytes(Path.Combine(outDir, "big.bin")));
+        Assert.False(File.Exists(partial));
+        var relayed = s.Services.GetRequiredService<RelayHub>().Counters.BytesTotal;
+        Assert.InRange(relayed, (24 << 20) - had, (24 << 20) - had + (1 << 20));
+    }
+
+    [Fact]
+    public async Task ResumeSkipsWhatIsThereResendsWhatDiffersAndEmptiesAStaleCopyOfAnEmptyFile()
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var src = Path.Combine(root, "d");
+        Directory.CreateDirectory(src);
+        File.WriteAllBytes(Path.Combine(src, "same.bin"), Relays.RandomBytes(5 << 20, 4));
+        File.WriteAllBytes(Path.Combine(src, "changed.bin"), Relays.RandomBytes(2 << 20, 5));
+        File.WriteAllBytes(Path.Combine(src, "now-empty"), []);
+        var outDir = Path.Combine(root, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, "d"));
+        File.Copy(Path.Combine(src, "same.bin"), Path.Combine(outDir, "d", "same.bin"));
+        File.WriteAllBytes(Path.Combine(outDir, "d", "changed.bin"), Relays.RandomBytes(2 << 20, 6));
+        File.WriteAllText(Path.Combine(outDir, "d", "now-empty"), "stale");
+        var r = await Transfer.RunAsync(s.WsUrl(), "r", outDir, [src], ["--resume"]);
+        Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
+        foreach (var n in new[] { "same.bin", "changed.bin", "now-empty" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(src, n)), File.ReadAllBytes(Path.Combine(outDir, "d", n)));
+        }
+        // same.bin (5 MiB) was not sent again; changed.bin (2 MiB) was
+        Assert.InRange(s.Services.GetRequiredService<RelayHub>().Counters.BytesTotal, 2 << 20, 3 << 20);
+    }
+
+    [Fact]
+    public async Task BadCommandLinesExitWith2()
+    {
+        Assert.Equal(2, await Client.Relay.RelayCommand.SendAsync(["ws://x/", "code"], TextWriter.Null, TextWriter.Null, false, default));
+        Assert.Equal(2, await Client.Relay.RelayCommand.SendAsync(["ws://x/", "c", "f", "--compress", "max"], TextWriter.Null, TextWriter.Null, false, default));
+        Assert.Equal(2, await Client.Relay.RelayCommand.ReceiveAsync(["ws://x/", "c", "--bogus"], TextWriter.Null, TextWriter.Null, false, default));
+        var err = new StringWriter();
+        Assert.Equal(3, await Client.Relay.RelayCommand.SendAsync(["ws://127.0.0.1:1/", "c", "/nonexistent/file"], TextWriter.Null, err, false, default));
+        Assert.Contains("does not exist", err.ToString());
+        Assert.Equal(4, await Client.Relay.RelayCommand.ReceiveAsync(["ws://127.0.0.1:1/", "c", "--out", Relays.TempDir()], TextWriter.Null, TextWriter.Null, false, default));
+    }
+}
