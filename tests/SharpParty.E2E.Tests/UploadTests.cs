@@ -122,7 +122,10 @@ public sealed class UploadTests(BrowserFixture fx)
             await cdp.SendAsync("Network.enable");
             await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
             {
-                ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 40 << 20,
+                ["offline"] = false,
+                ["latency"] = 0,
+                ["downloadThroughput"] = -1,
+                ["uploadThroughput"] = 40 << 20,
             });
             s.Page.Dialog += async (_, d) => await d.AcceptAsync(); // "uploads are running; leave?"
             await s.OpenAsync();

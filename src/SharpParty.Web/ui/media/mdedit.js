@@ -12,7 +12,8 @@ export async function saveText(url, text, lastmod) {
     const fd = new FormData();
     fd.append("act", "tput");
     fd.append("lastmod", String(lastmod));
-    fd.append("body", text);
+    // as a Blob: a string form value would have its line breaks turned into CRLF by the multipart encoding
+    fd.append("body", new Blob([text], { type: "text/plain;charset=utf-8" }), "body.txt");
     const res = await fetch(url, { method: "POST", body: fd, credentials: "same-origin" });
     const reply = await res.text();
     if (!res.ok) throw new Error(reply.replace(/<[^>]*>/g, "").trim() || `HTTP ${res.status}`);
