@@ -54,10 +54,10 @@ stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 peak_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-declare -A rate rss cached
-for name in copyparty ours; do
-    rates=() peaks=()
-    for run in $(seq 1 "$RUNS"); do
+declare -A rate rss cached rates peaks
+# runs alternate between the servers, so that a change in the machine's load touches both alike
+for run in $(seq 1 "$RUNS"); do
+    for name in copyparty ours; do
         dir=$work/data-$name
         setup "$dir"
         start "$name" "$dir"
@@ -66,9 +66,11 @@ for name in copyparty ours; do
         t1=$(date +%s.%N)
         ok=$(grep -c "^200 image/\(webp\|jpeg\)" "$work/codes" || true)
         [[ $ok -eq $N ]] || echo "bench: $name gave $ok thumbnails of $N: $(sort "$work/codes" | uniq -c | head -3)" >&2
-        rates+=("$(echo "$N / ($t1 - $t0)" | bc -l)")
-        peaks+=("$(peak_mib "$pid")")
-        echo "$name run $run: $(printf '%.1f' "${rates[-1]}") thumbnails/s, peak RSS ${peaks[-1]} MiB" >&2
+        r1=$(echo "$N / ($t1 - $t0)" | bc -l)
+        p1=$(peak_mib "$pid")
+        rates[$name]+="$r1 "
+        peaks[$name]+="$p1 "
+        echo "$name run $run: $(printf '%.1f' "$r1") thumbnails/s, peak RSS $p1 MiB, load $(cut -d' ' -f1 /proc/loadavg)" >&2
         if [[ $run -eq $RUNS ]]; then
             url="http://127.0.0.1:$port/p1.jpg?th=$FMT"
             wrk -t2 -c32 -d3s "$url" >/dev/null 2>&1 || true # warm-up
@@ -77,8 +79,10 @@ for name in copyparty ours; do
         fi
         stop
     done
-    rate[$name]=$(printf '%s\n' "${rates[@]}" | median)
-    rss[$name]=$(printf '%s\n' "${peaks[@]}" | median)
+done
+for name in copyparty ours; do
+    rate[$name]=$(printf '%s\n' ${rates[$name]} | median)
+    rss[$name]=$(printf '%s\n' ${peaks[$name]} | median)
 done
 
 r() { echo "scale=2; $1 / $2" | bc -l; }

@@ -52,11 +52,11 @@ public class CliTests
     public async Task Unsupported_copyparty_flags_warn_once_and_start()
     {
         var dir = TempDir();
-        var (code, _, err) = await RunAsync(dir, "--no-thumb", "--no-robots", "--th-size", "320x256", "--no-thumb", "--exit", "cfg");
+        var (code, _, err) = await RunAsync(dir, "--th-no-jpg", "--no-robots", "--th-dec", "vips,pil,ff", "--th-no-jpg", "--exit", "cfg");
         Assert.Equal(0, code);
-        Assert.Single(err.Split('\n'), l => l.Contains("--no-thumb", StringComparison.Ordinal));
+        Assert.Single(err.Split('\n'), l => l.Contains("--th-no-jpg", StringComparison.Ordinal));
         Assert.Contains("--no-robots", err, StringComparison.Ordinal);
-        Assert.Contains("--th-size", err, StringComparison.Ordinal);
+        Assert.Contains("--th-dec", err, StringComparison.Ordinal);
         Directory.Delete(dir, true);
     }
 
