@@ -47,7 +47,7 @@ internal static class SkiaThumbnailer
         {
             return ImageFailure.TooLarge;
         }
-        using var bitmap = Decode(codec, dims);
+        using var bitmap = Decode(codec, dims, ramMaxBytes);
         if (bitmap is null)
         {
             return ImageFailure.Unreadable;
@@ -115,7 +115,7 @@ internal static class SkiaThumbnailer
         return new SKSizeI(src.Width, src.Height);
     }
 
-    private static SKBitmap? Decode(SKCodec codec, SKSizeI dims)
+    private static SKBitmap? Decode(SKCodec codec, SKSizeI dims, long ramMaxBytes)
     {
         var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bmp = new SKBitmap();
@@ -125,10 +125,12 @@ internal static class SkiaThumbnailer
             return null;
         }
         var r = codec.GetPixels(info, bmp.GetPixels());
-        if (r == SKCodecResult.InvalidScale && (dims.Width != codec.Info.Width || dims.Height != codec.Info.Height))
+        if (r == SKCodecResult.InvalidScale && (dims.Width != codec.Info.Width || dims.Height != codec.Info.Height)
+            && (long)codec.Info.Width * codec.Info.Height * 4 <= ramMaxBytes)
         {
+            // the codec offered a size it then could not decode to: the whole picture, if the budget allows
             bmp.Dispose();
-            return Decode(codec, new SKSizeI(codec.Info.Width, codec.Info.Height));
+            return Decode(codec, new SKSizeI(codec.Info.Width, codec.Info.Height), ramMaxBytes);
         }
         // a truncated file still shows what arrived (IncompleteInput), as browsers do
         if (r is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))

@@ -180,7 +180,8 @@ internal static class ThumbCache
         {
             try
             {
-                if (!Directory.EnumerateFileSystemEntries(d).Any())
+                // a folder touched within the hour may be about to receive a conversion's temp file: leave it
+                if (Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow - StaleTemp && !Directory.EnumerateFileSystemEntries(d).Any())
                 {
                     Directory.Delete(d);
                 }

@@ -58,7 +58,13 @@ internal static class ListingHtml
                 sb.Append(" / <a href=\"").Append(H(acc)).Append("\">").Append(H(seg)).Append("</a>");
             }
         }
-        sb.Append("</nav>\n<table id=\"files\"><thead><tr>");
+        sb.Append("</nav>\n");
+        var docs = Markdown.ListingDocs.Load(rc);
+        if (docs.Prologue is { } pro)
+        {
+            Markdown.ListingDocs.AppendLogue(sb, pro, "prologue");
+        }
+        sb.Append("<table id=\"files\"><thead><tr>");
         Header(sb, "name", "name", key, desc);
         Header(sb, "size", "size", key, desc);
         Header(sb, "ext", "type", key, desc);
@@ -78,6 +84,14 @@ internal static class ListingHtml
                 .Append("</td></tr>\n");
         }
         sb.Append("</tbody></table>\n");
+        if (docs.Epilogue is { } epi)
+        {
+            Markdown.ListingDocs.AppendLogue(sb, epi, "epilogue");
+        }
+        if (docs.Readme is { } readme)
+        {
+            Markdown.ListingDocs.AppendReadme(sb, readme);
+        }
         if (!t.Can(Perm.Read) && !t.IsVirtual)
         {
             sb.Append("<p class=\"note\">you may upload here, but not see what is here</p>\n");

@@ -158,14 +158,21 @@ internal static class ListingJson
             w.WriteStringValue(p);
         }
         w.WriteEndArray();
+        // as copyparty: the raw texts (its client renders README.md and sandboxes the logues); ours adds "readme_html",
+        // README.md rendered by the server's sanitising renderer, for clients without a markdown library
+        var docs = Markdown.ListingDocs.Load(rc);
         w.WriteStartArray("logues");
-        w.WriteStringValue("");
-        w.WriteStringValue("");
+        w.WriteStringValue(docs.Prologue ?? "");
+        w.WriteStringValue(docs.Epilogue ?? "");
         w.WriteEndArray();
         w.WriteStartArray("readmes");
         w.WriteStringValue("");
-        w.WriteStringValue("");
+        w.WriteStringValue(docs.Readme ?? "");
         w.WriteEndArray();
+        if (docs.Readme is { } readme)
+        {
+            w.WriteString("readme_html", Markdown.MarkdownRenderer.ToHtml(readme));
+        }
         w.WriteEndObject();
         await w.FlushAsync(rc.Http.RequestAborted);
     }

@@ -52,6 +52,7 @@ internal static class ServiceRegistration
         services.AddSingleton(sp => new SharpParty.Media.Thumbs.ThumbService(options.Media.Threads, options.Media.RamMaxBytes,
             new SharpParty.Media.Thumbs.TranscodeQuality(options.Media.QOpus, options.Media.QMp3), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SharpParty.Web.Thumbs.ThumbHandler>();
+        services.AddSingleton<SharpParty.Web.Markdown.TextSaver>();
         services.AddSingleton<SharpParty.Web.Thumbs.ThumbSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Thumbs.ThumbSweeper>());
         return services;

@@ -16,6 +16,10 @@ internal enum HttpVerb
     Thumbnail,
     /// <summary><c>?zip</c> / <c>?tar</c> on a folder: the folder as one streamed archive.</summary>
     Archive,
+    /// <summary><c>?v</c> on a file: a markdown document rendered on the server.</summary>
+    MarkdownView,
+    /// <summary><c>?edit</c> / <c>?edit2</c> on a file: the text editor page.</summary>
+    MarkdownEdit,
     Put,
     /// <summary>POST with <c>?raw</c> or a non-form body: like PUT.</summary>
     PostRaw,

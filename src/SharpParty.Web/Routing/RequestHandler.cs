@@ -152,7 +152,7 @@ internal sealed partial class RequestHandler(
         var isFolder = (int)attrs != -1 && (attrs & FileAttributes.Directory) != 0;
         var verb = VerbClassifier.Classify(rc, isFolder);
         // dotfiles: hidden from anyone without the '.' permission, for reading and listing alike
-        if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Thumbnail or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
+        if (t.HasDotSegment && !t.Can(Perm.Dots) && verb is HttpVerb.GetFile or HttpVerb.Thumbnail or HttpVerb.MarkdownView or HttpVerb.MarkdownEdit or HttpVerb.Listing or HttpVerb.ListJson or HttpVerb.Tree
             or HttpVerb.Move or HttpVerb.Copy or HttpVerb.Delete or HttpVerb.PropFind or HttpVerb.PropPatch or HttpVerb.DavCopy
             or HttpVerb.DavMove or HttpVerb.Unlock)
         {
@@ -170,6 +170,12 @@ internal sealed partial class RequestHandler(
                 return;
             case HttpVerb.Thumbnail:
                 await thumbs.HandleAsync(rc, isFolder, (int)attrs == -1 || isFolder ? null : info);
+                return;
+            case HttpVerb.MarkdownView:
+                await SharpParty.Web.Markdown.MarkdownPages.ViewAsync(rc, (int)attrs == -1 ? null : info);
+                return;
+            case HttpVerb.MarkdownEdit:
+                await SharpParty.Web.Markdown.MarkdownPages.EditAsync(rc, (int)attrs == -1 ? null : info);
                 return;
             case HttpVerb.Listing:
                 await ListingAsync(rc, rc.Query.Get("ls"), indexes, tagService);

@@ -28,6 +28,14 @@ internal static class VerbClassifier
             {
                 return HttpVerb.Thumbnail;
             }
+            if (!isFolder && q.Has("v"))
+            {
+                return HttpVerb.MarkdownView;
+            }
+            if (!isFolder && (q.Has("edit") || q.Has("edit2")))
+            {
+                return HttpVerb.MarkdownEdit;
+            }
             if (q.Has("ls"))
             {
                 return HttpVerb.ListJson;

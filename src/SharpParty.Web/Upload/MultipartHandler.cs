@@ -17,7 +17,7 @@ namespace SharpParty.Web.Upload;
 /// multipart/form-data POSTs: <c>act=bput</c> (files in field <c>f</c>; a first file field implies it), <c>act=mkdir</c>,
 /// <c>act=login</c>, <c>act=logout</c>. Sections are streamed: a file part goes straight to its temp file.
 /// </summary>
-internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter limiter, SharpParty.Web.Up2k.UploadLedger ledger, TimeProvider time, Authenticator auth, ILogger<MultipartHandler> log)
+internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter limiter, SharpParty.Web.Up2k.UploadLedger ledger, TimeProvider time, Authenticator auth, SharpParty.Web.Markdown.TextSaver textSaver, ILogger<MultipartHandler> log)
 {
     /// <summary>A form field that is not a file is small: 64 KiB is plenty for names, passwords and messages.</summary>
     private const int MaxFieldBytes = 64 * 1024;
@@ -63,6 +63,12 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter li
                 }
                 var field = HeaderUtilities.RemoveQuotes(cd.Name).ToString();
                 var isFile = cd.FileName.HasValue || cd.FileNameStar.HasValue;
+                if (act == "tput" && field == "body")
+                {
+                    // the editor's save: the text is streamed to its temp file, not read into a form field
+                    await textSaver.SaveAsync(rc, fields.GetValueOrDefault("lastmod"), section.Body);
+                    return;
+                }
                 if (isFile)
                 {
                     act ??= "bput";
@@ -134,6 +140,9 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter li
                 return;
             case "zip":
                 await Archive.ArchiveHandler.SendAsync(rc, fields.GetValueOrDefault("files") ?? "");
+                return;
+            case "tput":
+                await Reply.Error(rc, 400, "expected body, got nothing");
                 return;
             case null:
                 await Reply.Error(rc, 400, "no act in this form");
