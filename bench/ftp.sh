@@ -64,7 +64,10 @@ CONF
 mkdir -p /var/run/vsftpd/empty
 vsftpd "$work/vsftpd.conf" > "$work/vs.log" 2>&1 &
 pids+=($!)
-sleep 4
+# startup takes a while on a loaded machine: wait for each control port
+for p in 39521 39522 39523; do
+    for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.5; done
+done
 
 declare -A port=([ours]=39521 [cpp]=39522 [vs]=39523)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
