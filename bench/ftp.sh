@@ -3,7 +3,8 @@
 #   1 GiB RETR and STOR (curl, MiB/s), 1,000 small files with lftp mirror up and down (seconds).
 # Medians of RUNS (default 3); ratios ours/peer. Everything on 127.0.0.1; each server is started here and stopped by PID.
 #
-#   CPP_SRC=/work/cpp-src bench/ftp.sh          (needs: curl, lftp, vsftpd, python3-pyftpdlib; vsftpd as root)
+#   CPP_SRC=/work/cpp-src bench/ftp.sh   (needs: curl, lftp, vsftpd, and Debian's /usr/bin/python3 with python3-pyftpdlib
+#   and python3-jinja2 for copyparty's --ftp; run as root for vsftpd)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cpp=${CPP_SRC:-/work/cpp-src}
@@ -13,25 +14,29 @@ build=$work/build
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-rm -rf "$work"; mkdir -p "$work"/{ours,cpp,vs}/up "$work/src/small" "$work/state"
+rm -rf "$work"/{ours,cpp,vs,state,dl*}; mkdir -p "$work"/{ours,cpp,vs}/up "$work/state"
 dotnet publish "$repo/src/SharpParty" -c Release -o "$build" >/dev/null
 
-echo "bench: making a 1 GiB file and 1,000 small files (1-16 KiB in 10 folders)"
-head -c 1G /dev/urandom > "$work/src/big.bin"
-for d in $(seq 0 9); do
-    mkdir -p "$work/src/small/d$d"
-    for f in $(seq 0 99); do head -c $(( (RANDOM % 16 + 1) * 1024 )) /dev/urandom > "$work/src/small/d$d/f$f.bin"; done
-done
+# the inputs are kept between runs (making them takes minutes on a loaded machine)
+if [[ $(find "$work/src/small" -type f 2>/dev/null | wc -l) != 1000 || $(stat -c %s "$work/src/big.bin" 2>/dev/null) != 1073741824 ]]; then
+    echo "bench: making a 1 GiB file and 1,000 small files (1-16 KiB in 10 folders)"
+    rm -rf "$work/src"; mkdir -p "$work/src/small"
+    head -c 1G /dev/urandom > "$work/src/big.bin"
+    for d in $(seq 0 9); do
+        mkdir -p "$work/src/small/d$d"
+        for f in $(seq 0 99); do head -c $(( (RANDOM % 16 + 1) * 1024 )) /dev/urandom > "$work/src/small/d$d/f$f.bin"; done
+    done
+fi
 for s in ours cpp vs; do ln "$work/src/big.bin" "$work/$s/big.bin"; done
 chown ftp:ftp "$work/vs/up" 2>/dev/null || true
 
 # ours and copyparty: the same copyparty-style flags; anonymous read-write
-(cd "$work/state" && setsid "$build/sharpparty" -i 127.0.0.1 -p 39501 --ftp 39521 --ftp-pr 39600-39699 -q \
-    --ses-db "$work/state/ses.db" -v "$work/ours::rwmd" > "$work/ours.log" 2>&1 & echo $! > "$work/ours.pid")
-pids+=("$(cat "$work/ours.pid")")
-(cd "$work/state" && PYTHONPATH="$cpp" XDG_CONFIG_HOME="$work/state/cpp-cfg" setsid python3 -m copyparty -i 127.0.0.1 -p 39502 \
-    --ftp 39522 --ftp-pr 39700-39799 -q -v "$work/cpp::rwmd" > "$work/cpp.log" 2>&1 & echo $! > "$work/cpp.pid")
-pids+=("$(cat "$work/cpp.pid")")
+env -C "$work/state" "$build/sharpparty" -i 127.0.0.1 -p 39501 --ftp 39521 --ftp-pr 39600-39699 -q \
+    --ses-db "$work/state/ses.db" -v "$work/ours::rwmd" > "$work/ours.log" 2>&1 &
+pids+=($!)
+env -C "$work/state" PYTHONPATH="$cpp" XDG_CONFIG_HOME="$work/state/cpp-cfg" /usr/bin/python3 -m copyparty -i 127.0.0.1 -p 39502 \
+    --ftp 39522 --ftp-pr 39700-39799 -q -v "$work/cpp::rwmd" > "$work/cpp.log" 2>&1 &
+pids+=($!)
 cat > "$work/vsftpd.conf" <<CONF
 listen=YES
 listen_ipv6=NO
@@ -46,6 +51,8 @@ write_enable=YES
 anon_upload_enable=YES
 anon_mkdir_write_enable=YES
 anon_other_write_enable=YES
+# uploads readable again by anonymous (the default 077 makes them undownloadable)
+anon_umask=022
 allow_writeable_chroot=YES
 pasv_address=127.0.0.1
 pasv_min_port=39800
@@ -55,9 +62,12 @@ xferlog_enable=NO
 secure_chroot_dir=/var/run/vsftpd/empty
 CONF
 mkdir -p /var/run/vsftpd/empty
-(setsid vsftpd "$work/vsftpd.conf" > "$work/vs.log" 2>&1 & echo $! > "$work/vs.pid")
-pids+=("$(cat "$work/vs.pid")")
-sleep 4
+vsftpd "$work/vsftpd.conf" > "$work/vs.log" 2>&1 &
+pids+=($!)
+# startup takes a while on a loaded machine: wait for each control port
+for p in 39521 39522 39523; do
+    for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.5; done
+done
 
 declare -A port=([ours]=39521 [cpp]=39522 [vs]=39523)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -79,7 +89,7 @@ for r in $(seq 1 "$runs"); do
         [[ $(find "$work/dl$s" -type f | wc -l) == 1000 ]] || { echo "bench: $s mirror down incomplete" >&2; exit 1; }
         res[$s.up]+="$(echo "$t1 - $t0" | bc) "
         res[$s.down]+="$(echo "$t2 - $t1" | bc) "
-        echo "run $r $s: retr ${res[$s.retr]##* }… done" >&2
+        echo "run $r $s: retr/stor MiB/s ${res[$s.retr]}/ ${res[$s.stor]}; up/down s ${res[$s.up]}/ ${res[$s.down]}" >&2
     done
 done
 printf '\n%-28s %12s %12s %12s %10s %10s\n' "metric (median of $runs)" ours copyparty vsftpd "ours/cpp" "ours/vs"

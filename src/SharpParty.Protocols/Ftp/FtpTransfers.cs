@@ -23,6 +23,9 @@ internal sealed class FtpTransfers(FtpSession session)
         Facts,
     }
 
+    /// <summary>Up to this size a file is sent from a pooled buffer rather than by the sendfile thread.</summary>
+    private const long SmallFile = 1 << 20;
+
     /// <summary>Receive buffers: two of 1 MiB, one filling from the socket while the other is written (as UploadSink).</summary>
     private const int RecvBuffer = 1 << 20;
 
@@ -270,7 +273,8 @@ internal sealed class FtpTransfers(FtpSession session)
     {
         var idle = TimeSpan.FromSeconds(session.Options.Ftp.IdleSeconds);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (conn.Tls is null)
+        // small files (most of a mirror) are copied through one pooled buffer: a sendfile thread per file costs more
+        if (conn.Tls is null && length - offset > SmallFile)
         {
             // an ABOR (or the session ending) shuts the socket down, which wakes the sendfile thread
             await using var reg = ct.Register(() =>

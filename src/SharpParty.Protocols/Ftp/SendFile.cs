@@ -33,6 +33,11 @@ internal static partial class SendFile
             file.DangerousAddRef(ref addedFile);
             var sfd = (int)socket.SafeHandle.DangerousGetHandle();
             var ffd = (int)file.DangerousGetHandle();
+            // blocking (as vsftpd's sockets), so one sendfile moves as much as the socket takes without an EAGAIN/poll
+            // round per buffer-full; SO_SNDTIMEO turns a stall into EAGAIN. A socket that has done async I/O (active
+            // mode's ConnectAsync) stays non-blocking and takes the poll path below.
+            socket.Blocking = true;
+            socket.SendTimeout = idleMs;
             var end = offset + count;
             var pos = offset;
             while (pos < end)
