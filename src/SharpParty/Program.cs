@@ -88,6 +88,10 @@ internal static class Program
             {
                 Console.Out.WriteLine($"sharpparty: listening on {u}");
             }
+            if (options.Ftp.Enabled)
+            {
+                Console.Out.WriteLine($"sharpparty: ftp on port {(options.Ftp.Port >= 0 ? options.Ftp.Port : "-")}, ftps (AUTH TLS) on port {(options.Ftp.TlsPort >= 0 ? options.Ftp.TlsPort : "-")}");
+            }
             if (tls is not null)
             {
                 // printed once, so a user can compare it with what the browser shows before trusting the certificate

@@ -54,6 +54,6 @@ public sealed partial class AssetTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    [GeneratedRegex("<script type=\"module\" src=\"(/\\.cpr/v-[0-9a-f]{12}/js/app\\.js)\"")]
+    [GeneratedRegex("<script type=\"module\" async src=\"(/\\.cpr/v-[0-9a-f]{12}/js/app\\.js)\"")]
     private static partial Regex AppScript();
 }

@@ -85,7 +85,7 @@ public sealed class UploadTests(BrowserFixture fx)
             await s.OpenAsync("/in/", $"http://sp.test:{port}");
             Assert.False(await s.Page.EvaluateAsync<bool>("window.isSecureContext"));
             await s.Page.ClickAsync(".tabs [data-tab=upload]");
-            Assert.True(await s.Page.IsVisibleAsync(".uploader .warn"));
+            await s.Page.WaitForSelectorAsync(".uploader .warn"); // "not a secure context: the slower built-in SHA-512"
             await s.Page.Locator(".dropzone input[webkitdirectory]").SetInputFilesAsync(src);
             await WaitUploadsAsync(s.Page, 6);
             Assert.Equal("js", await s.Page.EvaluateAsync<string>("window.sp.panels.upload.up.hashKind"));
@@ -156,5 +156,27 @@ public sealed class UploadTests(BrowserFixture fx)
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public async Task Files_dropped_on_the_listing_upload_into_the_open_folder()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], r => Directory.CreateDirectory(Path.Combine(r, "here")));
+        await s.OpenAsync("/here/");
+        // a real drop event with a DataTransfer made in the page (Playwright cannot drag files from the desktop)
+        var dt = await s.Page.EvaluateHandleAsync("""
+            () => { const dt = new DataTransfer();
+                    dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+                    dt.items.add(new File([new Uint8Array(70000).fill(9)], 'second.bin'));
+                    return dt; }
+            """);
+        await s.Page.DispatchEventAsync(".lv", "dragenter", new { dataTransfer = dt });
+        await s.Page.WaitForSelectorAsync(".uploader");
+        await s.Page.DispatchEventAsync(".lv", "drop", new { dataTransfer = dt });
+        await WaitUploadsAsync(s.Page, 2);
+        await s.WaitForNameAsync("second.bin");
+        Assert.Equal("dropped bytes", File.ReadAllText(s.Server.PathOf("here/dropped.txt")));
+        Assert.Equal(70000, File.ReadAllBytes(s.Server.PathOf("here/second.bin")).Count(b => b == 9));
+        Assert.Empty(s.ConsoleErrors);
     }
 }

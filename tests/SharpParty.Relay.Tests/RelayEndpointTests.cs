@@ -10,7 +10,7 @@ namespace SharpParty.Relay.Tests;
 /// <summary>The relay on the real server, driven with raw WebSockets: pairing, forwarding, refusals and limits.</summary>
 public class RelayEndpointTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task PairsBySenderAndReceiverReadyGoesToTheSenderOnlyAndMessagesPassUnchangedBothWays()
@@ -84,7 +84,7 @@ public class RelayEndpointTests
         var sw = Stopwatch.StartNew();
         await using var p = await ConnectAsync(s.WsUrl(), HelloJson("lonely", "sender"));
         Assert.Equal(1013, await p.ExpectClosedAsync(Short));
-        Assert.InRange(sw.Elapsed.TotalSeconds, 0.8, 8);
+        Assert.InRange(sw.Elapsed.TotalSeconds, 0.8, 30);
         Assert.StartsWith("No peer within 1 s", p.CloseReason);
     }
 
@@ -141,25 +141,25 @@ public class RelayEndpointTests
     [Fact]
     public async Task TheByteRateIsLimited()
     {
-        await using var s = await Relays.StartAsync("--relay-rate", "1");
+        await using var s = await Relays.StartAsync("--relay-rate", "0.5");
         await using var r = await ConnectAsync(s.WsUrl(), HelloJson("rate", "receiver"));
         await using var snd = await ConnectAsync(s.WsUrl(), HelloJson("rate", "sender"));
         await snd.ReceiveTextAsync(Short);
         var sw = Stopwatch.StartNew();
         var sending = Task.Run(async () =>
         {
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < 6; i++)
             {
-                await snd.SendBinaryAsync(new byte[1 << 20]);
+                await snd.SendBinaryAsync(new byte[256 << 10]);
             }
         });
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 6; i++)
         {
-            await r.ReceiveAsync(Short);
+            await r.ReceiveAsync(TimeSpan.FromSeconds(60));
         }
         await sending;
-        // 3 MiB at 1 MiB/s with one second of burst: at least ~2 s
-        Assert.InRange(sw.Elapsed.TotalSeconds, 1.7, 9);
+        // 1.5 MiB at 0.5 MiB/s, of which one second (0.5 MiB) may go at once: at least ~2 s
+        Assert.InRange(sw.Elapsed.TotalSeconds, 1.7, 60);
     }
 
     [Fact]

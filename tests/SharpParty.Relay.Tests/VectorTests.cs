@@ -35,6 +35,19 @@ public class VectorTests
     }
 
     [Fact]
+    public void BothArgon2idImplementationsGiveTheReferenceKey()
+    {
+        var salt = Encoding.ASCII.GetBytes("cipher used for E2E-encryption");
+        const string K = "532f918e1e650d51396747a2804fdc34bae5d17a271f6c559a25d65b99f6e58f";
+        Assert.Equal(K, Convert.ToHexStringLower(E2eCipher.ManagedArgon2("demo-code", salt)));
+        var native = NativeArgon2.TryHash(Encoding.UTF8.GetBytes("demo-code"), salt, 3, 32 * 1024, 8);
+        if (native is not null)
+        {
+            Assert.Equal(K, Convert.ToHexStringLower(native));
+        }
+    }
+
+    [Fact]
     public void FirstNonceIsSha256OfSha256OfTheSeed()
     {
         var chain = new ChainedHash();

@@ -12,7 +12,7 @@ namespace SharpParty.Relay.Tests;
 /// </summary>
 public class WireTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(30);
     private static readonly string DemoHash = Convert.ToHexStringLower(SHA256.HashData("demo-code"u8));
 
     private static (string Root, string Dir, byte[] Rand) MakeDemo()

@@ -52,11 +52,11 @@ public class CliTests
     public async Task Unsupported_copyparty_flags_warn_once_and_start()
     {
         var dir = TempDir();
-        var (code, _, err) = await RunAsync(dir, "--th-no-jpg", "--no-robots", "--th-dec", "vips,pil,ff", "--th-no-jpg", "--exit", "cfg");
+        var (code, _, err) = await RunAsync(dir, "--smb", "--no-robots", "--xff-src", "lan", "--smb", "--exit", "cfg");
         Assert.Equal(0, code);
-        Assert.Single(err.Split('\n'), l => l.Contains("--th-no-jpg", StringComparison.Ordinal));
+        Assert.Single(err.Split('\n'), l => l.Contains("--smb", StringComparison.Ordinal));
         Assert.Contains("--no-robots", err, StringComparison.Ordinal);
-        Assert.Contains("--th-dec", err, StringComparison.Ordinal);
+        Assert.Contains("--xff-src", err, StringComparison.Ordinal);
         Directory.Delete(dir, true);
     }
 

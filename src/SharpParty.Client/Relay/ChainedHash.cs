@@ -10,6 +10,9 @@ internal sealed class ChainedHash
 {
     public const int Size = 32;
 
+    [ThreadStatic]
+    private static IncrementalHash? _threadHash;
+
     private readonly byte[] _prev = new byte[Size];
     private bool _started;
 
@@ -18,7 +21,8 @@ internal sealed class ChainedHash
     /// <summary>Advances the chain over <paramref name="payload"/> and returns the new value (valid until the next call).</summary>
     public ReadOnlySpan<byte> Next(ReadOnlySpan<byte> payload)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // one hash object per thread: creating one per chunk cost more than hashing a small file's chunk
+        var h = _threadHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (_started)
         {
             h.AppendData(_prev);
@@ -31,7 +35,7 @@ internal sealed class ChainedHash
 
     /// <summary>The chain of a file's raw bytes from offset 0 to <paramref name="limit"/> (or its end), in 1 MiB steps,
     /// as the resume exchange computes it on both sides (§1.3.4). Returns the bytes hashed.</summary>
-    public static async Task<(long Hashed, byte[] Chain)> OfFileAsync(string path, long? limit, CancellationToken ct)
+    public static (long Hashed, byte[] Chain) OfFile(string path, long? limit, CancellationToken ct)
     {
         var c = new ChainedHash();
         var buf = System.Buffers.ArrayPool<byte>.Shared.Rent(WireFrame.ChunkSize);
@@ -43,7 +47,8 @@ internal sealed class ChainedHash
             while (off < end)
             {
                 var want = (int)Math.Min(WireFrame.ChunkSize, end - off);
-                var n = await FileChunks.FillAsync(fh, buf.AsMemory(0, want), off, ct);
+                ct.ThrowIfCancellationRequested();
+                var n = FileChunks.Fill(fh, buf.AsSpan(0, want), off);
                 if (n == 0)
                 {
                     break;

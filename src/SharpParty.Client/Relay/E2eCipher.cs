@@ -23,7 +23,18 @@ internal sealed class E2eCipher
     private readonly ChainedHash _nonces = new();
     private readonly GcmBlockCipher _gcm = new(AesUtilities.CreateEngine());
 
+    /// <summary>Whether the GCM object holds the key: later inits pass no key, which skips BouncyCastle's key
+    /// schedule and GHASH table set-up (two per small file otherwise).</summary>
+    private bool _keyed;
+
     private E2eCipher(byte[] key) => _key = new KeyParameter(key);
+
+    private AeadParameters Next()
+    {
+        var p = new AeadParameters(_keyed ? null : _key, TagSize * 8, _nonces.Next([]).ToArray());
+        _keyed = true;
+        return p;
+    }
 
     /// <summary>Both derivations (hello hash and key) at once: each is Argon2id t=3, m=32 MiB, p=8, 32 bytes.</summary>
     public static async Task<(byte[] HelloHash, E2eCipher Cipher)> DeriveAsync(string code)
@@ -33,7 +44,10 @@ internal sealed class E2eCipher
         return (await hello, new E2eCipher(await key));
     }
 
-    public static byte[] Argon2(string code, byte[] salt)
+    public static byte[] Argon2(string code, byte[] salt) =>
+        NativeArgon2.TryHash(Encoding.UTF8.GetBytes(code), salt, 3, 32 * 1024, 8) ?? ManagedArgon2(code, salt);
+
+    public static byte[] ManagedArgon2(string code, byte[] salt)
     {
         using var a = new Argon2id(Encoding.UTF8.GetBytes(code))
         {
@@ -54,7 +68,7 @@ internal sealed class E2eCipher
     /// <summary>Writes ciphertext || tag (input length + 16 bytes) to <paramref name="output"/>; returns its length.</summary>
     public int Encrypt(ReadOnlySpan<byte> plain, Span<byte> output)
     {
-        _gcm.Init(true, new AeadParameters(_key, TagSize * 8, _nonces.Next([]).ToArray()));
+        _gcm.Init(true, Next());
         var n = _gcm.ProcessBytes(plain, output);
         return n + _gcm.DoFinal(output[n..]);
     }
@@ -66,7 +80,7 @@ internal sealed class E2eCipher
         {
             return -1;
         }
-        _gcm.Init(false, new AeadParameters(_key, TagSize * 8, _nonces.Next([]).ToArray()));
+        _gcm.Init(false, Next());
         try
         {
             var n = _gcm.ProcessBytes(sealedData, output);

@@ -95,7 +95,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
 
     private async Task LoopAsync(RelayConnection conn, CancellationToken ct)
     {
-        var queue = Channel.CreateBounded<RelayMessage>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<RelayMessage>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reader = Task.Run(async () =>
         {
@@ -147,7 +147,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
     {
         if (!m.IsText)
         {
-            await HandleChunkAsync(m, ct);
+            HandleChunk(m);
             return false;
         }
         using var doc = JsonDocument.Parse(m.Memory);
@@ -232,7 +232,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             {
                 continue;
             }
-            var (hashed, chain) = await ChainedHash.OfFileAsync(source, null, ct);
+            var (hashed, chain) = ChainedHash.OfFile(source, null, ct);
             _resumeSource[e.Path] = source;
             have.Add(new HaveEntry(e.Path, hashed, Convert.ToHexStringLower(chain)));
         }
@@ -293,7 +293,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Create, FileAccess.Write), 0);
     }
 
-    private async Task HandleChunkAsync(RelayMessage m, CancellationToken ct)
+    private void HandleChunk(RelayMessage m)
     {
         var f = _cur ?? throw new RelayProtocolException("unexpected binary data without an open file");
         var data = Decode(f, m);
@@ -305,7 +305,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         _progress?.Add(data.Length);
         if (f.Handle is not null && data.Length > 0)
         {
-            await RandomAccess.WriteAsync(f.Handle, data, f.Offset, ct);
+            RandomAccess.Write(f.Handle, data.Span, f.Offset);
         }
         f.Offset += data.Length;
     }

@@ -153,7 +153,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
     private async Task PumpAsync(RelayConnection conn, List<SourceFile> files, Dictionary<string, HaveEntry> have, E2eCipher? cipher,
         TransferProgress progress, CancellationToken ct)
     {
-        var queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var builder = new FrameBuilder(options.Compress, cipher);
         var producer = Task.Run(async () =>
@@ -230,7 +230,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         long append = 0;
         if (options.Resume && have.TryGetValue(f.RelPath, out var h) && h.Size > 0 && h.Size <= f.Size)
         {
-            var (hashed, chain) = await ChainedHash.OfFileAsync(f.FullPath, h.Size, ct);
+            var (hashed, chain) = ChainedHash.OfFile(f.FullPath, h.Size, ct);
             append = hashed == h.Size && string.Equals(Convert.ToHexStringLower(chain), h.ChainHex, StringComparison.OrdinalIgnoreCase) ? h.Size : 0;
             if (append == f.Size)
             {
@@ -244,7 +244,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         try
         {
             var off = append;
-            var n = await FileChunks.FillAsync(fh, raw.AsMemory(0, Want(f.Size, off)), off, ct);
+            var n = FileChunks.Fill(fh, raw.AsSpan(0, Want(f.Size, off)), off);
             var zstd = builder.Decide(raw.AsSpan(0, n));
             var header = RelayMessages.File(new FileHeader(f.RelPath, f.Size, zstd, append));
             if (builder.Cipher is { } c)
@@ -262,7 +262,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                 {
                     break;
                 }
-                n = await FileChunks.FillAsync(fh, raw.AsMemory(0, Want(f.Size, off)), off, ct);
+                n = FileChunks.Fill(fh, raw.AsSpan(0, Want(f.Size, off)), off);
                 if (n == 0)
                 {
                     break; // the file shrank: the receiver will report the size mismatch

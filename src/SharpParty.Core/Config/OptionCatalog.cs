@@ -108,6 +108,7 @@ internal static class OptionCatalog
         new("dav-mac", OptKind.Flag, null, "", "do not hide or refuse macOS junk files (._* and .DS_Store) over WebDAV"),
         new("dav-auth", OptKind.Flag, null, "", "PROPFIND always asks anonymous clients to log in (volflag davauth; davfs2 needs it when only some folders are public)"),
         new("blank-wt", OptKind.Value, "300", "SEC", "any client with write access may overwrite an empty file modified less than SEC seconds ago (as copyparty)"),
+        new("no-zip", OptKind.Flag, null, "", "disable ?zip and ?tar folder downloads"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),
         new("ftp", OptKind.Value, null, "PORT", "enable the FTP server on PORT, for example 3921"),

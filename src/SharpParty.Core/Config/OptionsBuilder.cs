@@ -160,6 +160,7 @@ internal static class OptionsBuilder
             DavAuth = Has("dav-auth"),
             BlankWt = blankWt,
             NoDel = Has("no-del"),
+            NoZip = Has("no-zip"),
             BanPw = banPw,
             UnpostSeconds = unpost,
             Up2k = up2k,

@@ -62,6 +62,9 @@ internal sealed class ServerOptions
     /// <summary><c>--blank-wt</c>: an empty file younger than this many seconds may be overwritten by any writer.</summary>
     public int BlankWt { get; init; } = 300;
     public bool NoDel { get; init; }
+
+    /// <summary><c>--no-zip</c>: folders cannot be downloaded as zip or tar.</summary>
+    public bool NoZip { get; init; }
     public BanRule? BanPw { get; init; }
     public int UnpostSeconds { get; init; } = 43200;
     public Up2kOptions Up2k { get; init; } = new();

@@ -37,12 +37,15 @@ internal static class ListingHtml
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(H(title)).Append("</title>")
+            // with JavaScript on, the server's table is never laid out (10,000 rows cost more to lay out than to fetch
+            // as JSON); should the module not start within 4 s, the class goes and the table shows after all
+            .Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(!window.sp)document.documentElement.classList.remove('js')},4000)</script>")
             .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\">")
             // progressive enhancement: the module takes over this page; without JavaScript the page below is the UI
             .Append("<link rel=\"icon\" href=\"").Append(StaticAssets.VersionedPrefix).Append("favicon.svg\">")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">")
             .Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\">")
-            .Append("<script type=\"module\" src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>")
+            .Append("<script type=\"module\" async src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>")
             .Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
             .Append(StaticAssets.VersionedPrefix).Append("\">\n<nav class=\"crumbs\">");
         sb.Append("<a href=\"/\">").Append(H(rc.Options.ServerName)).Append("</a>");

@@ -14,6 +14,8 @@ internal enum HttpVerb
     Tree,
     /// <summary><c>?th</c>: a thumbnail, a transcode (<c>?th=opus</c>) or an icon.</summary>
     Thumbnail,
+    /// <summary><c>?zip</c> / <c>?tar</c> on a folder: the folder as one streamed archive.</summary>
+    Archive,
     /// <summary><c>?v</c> on a file: a markdown document rendered on the server.</summary>
     MarkdownView,
     /// <summary><c>?edit</c> / <c>?edit2</c> on a file: the text editor page.</summary>

@@ -191,6 +191,9 @@ internal sealed partial class RequestHandler(
                 }
                 await TreeJson.WriteAsync(rc, rc.Options.Vfs, rc.Query.Get("tree") == ".");
                 return;
+            case HttpVerb.Archive:
+                await Archive.ArchiveHandler.SendAsync(rc);
+                return;
             case HttpVerb.Put:
                 if (DavPaths.IsRefusedJunk(rc, t.VPath) && !rc.RawPath.EndsWith('/'))
                 {

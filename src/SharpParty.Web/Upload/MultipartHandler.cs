@@ -138,6 +138,9 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter li
             case "logout":
                 await auth.LogoutAsync(rc);
                 return;
+            case "zip":
+                await Archive.ArchiveHandler.SendAsync(rc, fields.GetValueOrDefault("files") ?? "");
+                return;
             case "tput":
                 await Reply.Error(rc, 400, "expected body, got nothing");
                 return;

@@ -27,6 +27,9 @@ internal sealed class MultistatusWriter : IAsyncDisposable
 
     public XmlWriter Xml => _w;
 
+    /// <summary>Reused text buffer for <see cref="FastPropWriter"/>.</summary>
+    public StringBuilder Scratch { get; } = new(2048);
+
     /// <summary>Starts a reply whose body is an XML document with the root <c>D:<paramref name="root"/></c>.</summary>
     public static MultistatusWriter Start(RequestContext rc, int status, string root = "multistatus")
     {

@@ -99,7 +99,10 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
             ? []
             : members is not null ? members.GetValueOrDefault(r.Rel) ?? [] : props.Get(r.Volume, r.Rel);
         var ls = locks.Any ? locks.Covering(r.VPath) : [];
-        PropWriter.Write(ms.Xml, r, req, dead, ls, locks);
+        if (!FastPropWriter.TryWrite(ms.Xml, ms.Scratch, r, req, dead, ls))
+        {
+            PropWriter.Write(ms.Xml, r, req, dead, ls, locks);
+        }
     }
 
     /// <summary>False when the request names only DAV: properties, which are all live.</summary>

@@ -121,7 +121,7 @@ internal static class PropWriter
         w.WriteEndElement();
     }
 
-    private static bool Has(DavResource r, XName n) => n.LocalName switch
+    internal static bool Has(DavResource r, XName n) => n.LocalName switch
     {
         "getcontentlength" or "getcontenttype" or "getetag" => !r.IsDir,
         "displayname" or "getlastmodified" or "creationdate" or "resourcetype" or "supportedlock" or "lockdiscovery" => true,

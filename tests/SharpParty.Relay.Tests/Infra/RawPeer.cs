@@ -91,7 +91,7 @@ public sealed class RawPeer : IAsyncDisposable
         }
     }
 
-    private static CancellationToken Timeout(TimeSpan? t = null) => new CancellationTokenSource(t ?? TimeSpan.FromSeconds(20)).Token;
+    private static CancellationToken Timeout(TimeSpan? t = null) => new CancellationTokenSource(t ?? TimeSpan.FromSeconds(60)).Token;
 
     public async ValueTask DisposeAsync()
     {

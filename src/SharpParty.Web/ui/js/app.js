@@ -20,24 +20,29 @@ class App {
     this.ls = null;
     this.perms = [];
     this.user = '*';
-    this.srvName = document.body.dataset.srv || 'home';
+    this.srvName = 'home';
     this.panel = null;
     this.panels = {};
     this.loadSeq = 0;
   }
 
   start() {
+    this.srvName = document.body.dataset.srv || 'home';
     applyTheme();
     this.build();
     this.view.sort = store.get('sort', { key: 'name', desc: false });
     this.view.dirsFirst = store.get('dirsfirst', true);
     this.view.setView(store.get('grid', false), store.get('thumbs', true));
     this.tree.dots = this.view.dots = store.get('dots', false);
-    this.setNavpane(store.get('navpane', window.innerWidth > 800));
+    // on a phone the tree covers the listing: it starts closed there, and closes when the window gets narrow
+    const narrow = matchMedia('(max-width: 700px)');
+    this.setNavpane(!narrow.matches && store.get('navpane', true), true);
+    narrow.addEventListener('change', () => { if (narrow.matches) this.setNavpane(false, true); });
+    this.narrow = narrow;
     window.addEventListener('popstate', () => this.go(location.pathname, false));
     document.addEventListener('keydown', (e) => this.onKey(e));
     window.addEventListener('sp-clip', () => this.updateToolbar());
-    this.go(this.dir, false, true);
+    this.go(this.dir, false, true, firstListing);
     const tab = new URLSearchParams(location.search).get('tab');
     if (tab) this.openPanel(tab);
     // the uploader takes drops anywhere on the page
@@ -86,10 +91,18 @@ class App {
     this.status = el('footer.status');
     const main = el('main.main', null, this.panelHost, this.toolbar, this.listHost, this.status);
     this.root = el('div.app', null, top, el('div.layout', null, this.nav, main));
-    document.body.replaceChildren(this.root);
+    // the server's page may still be arriving (the module is async): ours goes in front, theirs is hidden by CSS
+    // and removed once parsed
+    document.body.prepend(this.root);
     document.body.classList.add('sp');
+    const dropServerPage = () => { for (const n of [...document.body.children]) if (n !== this.root && !n.matches('dialog, .toasts')) n.remove(); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', dropServerPage);
+    else dropServerPage();
     this.view = new ListingView(this.listHost);
-    this.tree = new TreePane(this.nav, (url) => this.go(url));
+    this.tree = new TreePane(this.nav, (url) => {
+      if (this.narrow?.matches) this.setNavpane(false, true);
+      this.go(url);
+    });
     this.view.addEventListener('open', (e) => this.go(this.dir + e.detail.href.split('?')[0]));
     this.view.addEventListener('openfile', (e) => this.openFile(e.detail));
     this.view.addEventListener('select', () => this.updateToolbar());
@@ -100,21 +113,21 @@ class App {
     });
   }
 
-  setNavpane(on) {
+  setNavpane(on, auto) {
     this.navOpen = on;
     this.root.classList.toggle('nav-open', on);
-    store.set('navpane', on);
+    if (!auto) store.set('navpane', on);
     if (on && this.ls) this.tree.show(this.dir);
   }
 
   /** Opens the folder at url (absolute path); push adds a history entry. */
-  async go(url, push = true, first = false) {
+  async go(url, push = true, first = false, early = null) {
     if (!url.endsWith('/')) url += '/';
     const seq = ++this.loadSeq;
     this.root.classList.add('loading');
     let ls;
     try {
-      ls = await api.ls(url, this.view.dots);
+      ls = await (early ?? api.ls(url, this.view.dots));
     } catch (e) {
       this.root.classList.remove('loading');
       if (e.status === 403 || e.status === 404 || e.status === 401) this.showError(url, e);
@@ -157,6 +170,7 @@ class App {
     this.view.cut = clip && clip.mode === 'cut' && clip.dir === this.dir ? new Set(clip.items.map((i) => i.name)) : new Set();
     this.view.render(true);
     this.updateToolbar();
+    if (!this.root.dataset.ready) performance.mark('sp-ready');
     this.root.dataset.ready = '1';
   }
 
@@ -196,12 +210,14 @@ class App {
   async login() {
     const pw = await askPassword();
     if (pw === null) return;
+    const before = this.user;
     try {
       await api.login(this.dir, pw);
     } catch (e) {
-      toast(e.message, 'err');
+      // the server answers a wrong password with 403 (and a strike towards --ban-pw)
+      toast(e.status === 403 ? t('login.bad') : e.message, 'err');
+      return;
     }
-    const before = this.user;
     await this.refresh();
     if (this.user === '*' || this.user === before) toast(t('login.bad'), 'err');
   }
@@ -379,8 +395,13 @@ function loadCss() {
   }
 }
 
+performance.mark('sp-start');
+// the listing is asked for at once, while the browser may still be parsing the server's HTML table
+const here = location.pathname.endsWith('/') ? location.pathname : location.pathname + '/';
+const firstListing = api.ls(here, store.get('dots', false));
+firstListing.catch(() => { /* go() reports it */ });
 loadCss();
 const app = new App();
 window.sp = app; // for the media viewers and for tests
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => app.start());
-else app.start();
+if (document.body) app.start();
+else document.addEventListener('DOMContentLoaded', () => app.start());

@@ -7,7 +7,7 @@ import { Uploader, stateGroup } from './up2k.js';
 import { walk } from './drop.js';
 
 const GROUPS = ['all', 'ok', 'done', 'ng', 'busy', 'queued'];
-const SHOW_MAX = 300; // rows drawn in the list; the counts cover everything
+const SHOW_MAX = 100; // rows drawn in the list (redrawn 4 times a second); the counts cover everything
 
 export class Panel {
   constructor(app) {
@@ -123,9 +123,12 @@ export class Panel {
     store.set('up-pending', pending.slice(-500));
   }
 
-  forget(job) {
+  /** Drops finished files from the note, all at once (one localStorage write, not one per file). */
+  forget(jobs) {
+    if (!jobs.length) return;
+    const gone = new Set(jobs.map((j) => j.dir + '\n' + j.rel + '\n' + j.size));
     const pending = store.get('up-pending', []);
-    const rest = pending.filter((p) => !(p.rel === job.rel && p.size === job.size && p.dir === job.dir));
+    const rest = pending.filter((p) => !gone.has(p.dir + '\n' + p.rel + '\n' + p.size));
     if (rest.length !== pending.length) store.set('up-pending', rest);
   }
 
@@ -141,7 +144,8 @@ export class Panel {
   schedule() {
     if (this.pending) return;
     this.pending = true;
-    setTimeout(() => { this.pending = false; this.render(); }, 150);
+    // one redraw per 250 ms at most: 2,000 small files finish faster than anyone reads
+    setTimeout(() => { this.pending = false; this.render(); }, 250);
   }
 
   finished() {
@@ -152,12 +156,14 @@ export class Panel {
   render() {
     const up = this.up;
     const counts = Object.fromEntries(GROUPS.map((g) => [g, 0]));
+    const finished = [];
     for (const j of up.jobs) {
       counts.all++;
       counts[stateGroup(j)]++;
-      if ((j.state === 'ok' || j.state === 'done') && !j.search && !j.forgotten) { j.forgotten = true; this.forget(j); }
+      if ((j.state === 'ok' || j.state === 'done') && !j.search && !j.forgotten) { j.forgotten = true; finished.push(j); }
     }
-    this.showResume();
+    this.forget(finished);
+    if (finished.length || !this.resume.hidden) this.showResume();
     const tot = up.totals();
     const now = performance.now();
     // speed over the last few seconds (bytes confirmed + in flight)

@@ -86,6 +86,8 @@ export class Uploader extends EventTarget {
     this.slices = []; // {job, hashes, off, len, tries}
     this.active = 0; // POSTs in flight
     this.hashing = 0; // files being hashed
+    this.handshakes = []; // files waiting for a handshake (after hashing, and after their last chunk)
+    this.shaking = 0; // handshakes in flight
     this.pool = null;
     this.bytesSent = 0; // confirmed chunk bytes this session (for speed)
     this.t0 = 0;
@@ -116,18 +118,31 @@ export class Uploader extends EventTarget {
 
   changed(job) { this.dispatchEvent(new CustomEvent('change', { detail: job })); }
 
-  busy() { return this.jobs.some((j) => j.state !== 'ok' && j.state !== 'done' && j.state !== 'ng'); }
+  busy() { return this.hashing + this.shaking + this.active + this.handshakes.length + this.slices.length > 0 || this.jobs.some((j) => j.state === 'queued'); }
 
-  /** Starts whatever can start: hashing (bounded so hashing stays a little ahead of sending) and chunk POSTs. */
+  /** Files hashed or being sent: what hashing may run ahead of. */
+  inPipe() { return this.handshakes.length + this.shaking + this.slices.length + this.active; }
+
+  /**
+   * Starts whatever can start. Three stages, each with its own limit, so a slow one never holds the others' slots:
+   * hashing (workers), handshakes (as many as connections) and chunk POSTs (connections). Hashing stays ahead of
+   * sending, but not far: many small files must not all be hashed and reserved before the first is sent.
+   */
   pump() {
     this.pool ??= new HashPool(this.hashers, this.forceJs);
-    // hash ahead, but not far: at most this many hashed files wait for their turn to send
-    const waiting = this.jobs.filter((j) => j.state === 'uploading' || j.state === 'handshake').length;
-    while (this.hashing < this.hashers && waiting + this.hashing < Math.max(8, this.conns * 4)) {
-      const job = this.jobs.find((j) => j.state === 'queued');
+    this.nextQueued ??= 0;
+    while (this.hashing < this.hashers && this.inPipe() < Math.max(16, this.conns * 8)) {
+      while (this.nextQueued < this.jobs.length && this.jobs[this.nextQueued].state !== 'queued') this.nextQueued++;
+      const job = this.jobs[this.nextQueued];
       if (!job) break;
       this.hashing++;
+      job.state = 'hashing';
       this.hashFile(job).finally(() => { this.hashing--; this.pump(); });
+    }
+    while (this.shaking < Math.max(2, this.conns) && this.handshakes.length) {
+      const job = this.handshakes.shift();
+      this.shaking++;
+      this.handshake(job).finally(() => { this.shaking--; this.pump(); });
     }
     while (this.active < this.conns && this.slices.length) {
       const s = this.slices.shift();
@@ -154,7 +169,8 @@ export class Uploader extends EventTarget {
       return this.fail(job, 'could not read the file: ' + e.message);
     }
     job.hashes = hashes;
-    await this.handshake(job);
+    job.state = 'handshake';
+    this.handshakes.push(job);
   }
 
   async handshake(job) {
@@ -191,7 +207,8 @@ export class Uploader extends EventTarget {
         job.err = msg;
         this.changed(job);
         await sleep(5000);
-        return this.handshake(job);
+        this.handshakes.push(job);
+        return;
       }
       return this.fail(job, msg || 'no answer');
     }
@@ -261,7 +278,7 @@ export class Uploader extends EventTarget {
           this.bytesSent += s.len;
           job.pending--;
           this.changed(job);
-          if (job.pending === 0) await this.handshake(job); // the final handshake confirms (spec §2.8)
+          if (job.pending === 0) this.handshakes.push(job); // the final handshake confirms (spec §2.8)
         } else await this.retry(s, msg);
         resolve();
       };
@@ -283,7 +300,7 @@ export class Uploader extends EventTarget {
       if (job.pending === 0) {
         // ask the server what it still needs; that replans or finishes the file
         job.err = msg;
-        return this.handshake(job);
+        this.handshakes.push(job);
       }
       return;
     }
@@ -329,6 +346,7 @@ export class Uploader extends EventTarget {
 
   clearFinished() {
     this.jobs = this.jobs.filter((j) => !(j.state === 'ok' || j.state === 'done'));
+    this.nextQueued = 0;
     this.changed();
   }
 }
