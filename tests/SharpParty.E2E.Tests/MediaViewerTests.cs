@@ -147,7 +147,7 @@ public sealed class MediaViewerTests(BrowserFixture fx)
         double now = -1;
         while (DateTime.UtcNow < deadline)
         {
-            now = await page.EvaluateAsync<double>("import('/.cpr/media/player.js').then(m => m.currentPlayer()?.audio.currentTime ?? -1)");
+            now = await page.EvaluateAsync<double>("window.spPlayer?.audio.currentTime ?? -1");
             if (now >= lo && now <= hi)
             {
                 return now;

@@ -9,6 +9,7 @@ import { TreePane } from './tree.js';
 import * as fm from './fileops.js';
 import { askPassword, show, toast } from './dialog.js';
 import { grabDrop } from './upload/drop.js';
+import { installMediaViewers } from '../media/index.js';
 
 const SVG = {
   tree: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16M4 12h16M4 18h16"/></svg>',
@@ -401,6 +402,8 @@ const here = location.pathname.endsWith('/') ? location.pathname : location.path
 const firstListing = api.ls(here, store.get('dots', false));
 firstListing.catch(() => { /* go() reports it */ });
 loadCss();
+// the gallery, players and markdown viewer take over opening the files they know (see ../media/index.js)
+installMediaViewers();
 const app = new App();
 window.sp = app; // for the media viewers and for tests
 if (document.body) app.start();

@@ -27,6 +27,8 @@ export function folderItems(ls, dir, kinds) {
 }
 
 export function installMediaViewers(target = window) {
+    // once per window: the app installs them, and a page may load this module again under another URL
+    if (target.__spMediaViewers) return target.__spMediaViewers;
     const onOpen = (ev) => {
         const { item, dir, app } = ev.detail || {};
         if (!item || item.dir) return;
@@ -48,5 +50,9 @@ export function installMediaViewers(target = window) {
         }
     };
     target.addEventListener('sp-openfile', onOpen);
-    return () => target.removeEventListener('sp-openfile', onOpen);
+    target.__spMediaViewers = () => {
+        target.removeEventListener('sp-openfile', onOpen);
+        delete target.__spMediaViewers;
+    };
+    return target.__spMediaViewers;
 }
