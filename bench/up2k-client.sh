@@ -4,7 +4,7 @@
 # for one 1 GiB random file and 2,000 files of 8 KiB. Each run gets a fresh server and an empty folder (no dedup
 # across runs). Needs a copyparty 1.15.9 source tree:
 #
-#   CPP_SRC=/path/to/copyparty SP=/path/to/sharpparty bench/up2k-client.sh [RUNS]
+#   CPP_SRC=/path/to/copyparty SP=/path/to/sharpparty [SETS="g1 small"] bench/up2k-client.sh [RUNS]
 set -euo pipefail
 runs=${1:-3}
 cpp=${CPP_SRC:?set CPP_SRC to a copyparty source tree}
@@ -52,7 +52,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # rounds interleave the combinations, so a noisy neighbour slows all of them alike
 declare -A wall ccpu scpu
 combos=()
-for set in g1 small; do for server in copyparty sharpparty; do for client in u2c ours; do combos+=("$set $server $client"); done; done; done
+for set in ${SETS:-g1 small}; do for server in copyparty sharpparty; do for client in u2c ours; do combos+=("$set $server $client"); done; done; done
 for round in $(seq "$runs"); do
     for combo in "${combos[@]}"; do
         read -r set server client <<<"$combo"

@@ -210,7 +210,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         {
             if (!ReceivePaths.IsSafe(e.Path, out var why))
             {
-                throw new RelayProtocolException($"refusing path {JsonSerializer.Serialize(e.Path)} from the sender: {why}");
+                throw new RelayProtocolException($"refusing path \"{JsonEncodedText.Encode(e.Path)}\" from the sender: {why}");
             }
             _manifest[e.Path] = e;
         }
@@ -263,7 +263,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         }
         if (!_paths.TryResolve(h.Path, out var final, out var why))
         {
-            throw new RelayProtocolException($"refusing path {JsonSerializer.Serialize(h.Path)} from the sender: {why}");
+            throw new RelayProtocolException($"refusing path \"{JsonEncodedText.Encode(h.Path)}\" from the sender: {why}");
         }
         _progress ??= new TransferProgress(error, terminal, h.Size);
         _progress.File(h.Path);

@@ -103,7 +103,7 @@ internal sealed partial class TextSaver(UploadHasher hasher, TimeProvider time, 
         hasher.Enqueue(vol, slash < 0 ? "" : rel[..slash], name, newLastmod / 1000, rc.Ip.ToString(), rc.User);
         var sha = Convert.ToHexStringLower(file.Sha512)[..56];
         rc.Note = "saved " + file.Size + " bytes";
-        await WriteJson(rc, $"{{\"ok\":true,\"lastmod\":{newLastmod},\"size\":{file.Size},\"sha512\":{JsonSerializer.Serialize(sha)}}}");
+        await WriteJson(rc, $"{{\"ok\":true,\"lastmod\":{newLastmod},\"size\":{file.Size},\"sha512\":\"{sha}\"}}");
     }
 
     /// <summary>copyparty's rule: -1 (a new file, or "I don't care") or the exact ms; a filesystem that keeps whole
