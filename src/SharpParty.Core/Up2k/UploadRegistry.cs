@@ -14,11 +14,56 @@ internal sealed class UploadRegistry : IDisposable
     private readonly Dictionary<string, UploadJob> _jobs;
     private readonly RegistryJournal _journal;
 
+    /// <summary>Jobs by "folder/name" (a name has no slash), so path lookups (index scans ask once per file, unpost,
+    /// race-the-beam GETs) do not walk up to <see cref="FinishedCap"/> jobs each.</summary>
+    private readonly Dictionary<string, List<UploadJob>> _byPath = new(StringComparer.Ordinal);
+
+    /// <summary>How many jobs are <see cref="UploadJob.Done"/>: counting them on every finished upload was O(n) per
+    /// file (2.6% of the server's CPU for 2,000 small files, measured with perf).</summary>
+    private int _doneCount;
+
     private UploadRegistry(string volumeRoot, RegistryJournal journal, Dictionary<string, UploadJob> jobs)
     {
         VolumeRoot = volumeRoot;
         _journal = journal;
         _jobs = jobs;
+        foreach (var j in jobs.Values)
+        {
+            Track(j);
+        }
+    }
+
+    private static string PathKey(string folder, string name) => folder + "/" + name;
+
+    private void Track(UploadJob job)
+    {
+        var key = PathKey(job.Folder, job.Name);
+        if (!_byPath.TryGetValue(key, out var list))
+        {
+            _byPath[key] = list = new List<UploadJob>(1);
+        }
+        list.Add(job);
+        _doneCount += job.Done ? 1 : 0;
+    }
+
+    private void Untrack(UploadJob job)
+    {
+        var key = PathKey(job.Folder, job.Name);
+        if (_byPath.TryGetValue(key, out var list) && list.Remove(job))
+        {
+            _doneCount -= job.Done ? 1 : 0;
+            if (list.Count == 0)
+            {
+                _byPath.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Removes a job from the table and the path index (the journal is the caller's business).</summary>
+    private void RemoveJob(UploadJob job)
+    {
+        _jobs.Remove(job.Wark);
+        Untrack(job);
     }
 
     public Lock Gate { get; } = new();
@@ -93,11 +138,14 @@ internal sealed class UploadRegistry : IDisposable
     /// <summary>Call under <see cref="Gate"/>: the unfinished upload whose final name is folder/name, if any.</summary>
     public UploadJob? FindUnfinished(string folder, string name)
     {
-        foreach (var j in _jobs.Values)
+        if (_byPath.TryGetValue(PathKey(folder, name), out var list))
         {
-            if (!j.Done && j.Name == name && j.Folder == folder)
+            foreach (var j in list)
             {
-                return j;
+                if (!j.Done)
+                {
+                    return j;
+                }
             }
         }
         return null;
@@ -107,9 +155,14 @@ internal sealed class UploadRegistry : IDisposable
     public UploadJob? FindByPath(string folder, string name)
     {
         UploadJob? best = null;
-        foreach (var j in _jobs.Values)
+        if (!_byPath.TryGetValue(PathKey(folder, name), out var list))
         {
-            if (j.Name == name && j.Folder == folder && (best is null || (!j.Done && best.Done) || j.Started > best.Started))
+            return null;
+        }
+        foreach (var j in list)
+        {
+            // an unfinished upload first (it is what unpost aborts), else the newest; not the order of the list
+            if (best is null || (!j.Done && best.Done) || (j.Done == best.Done && j.Started > best.Started))
             {
                 best = j;
             }
@@ -120,7 +173,12 @@ internal sealed class UploadRegistry : IDisposable
     /// <summary>Call under <see cref="Gate"/>. Replaces any job with the same wark.</summary>
     public void Add(UploadJob job)
     {
+        if (_jobs.TryGetValue(job.Wark, out var old))
+        {
+            Untrack(old);
+        }
         _jobs[job.Wark] = job;
+        Track(job);
         _journal.Append(new JournalRecord { Op = "new", Job = JobRecord.From(job) });
         if (job.Done)
         {
@@ -142,6 +200,10 @@ internal sealed class UploadRegistry : IDisposable
     /// <summary>Call under <see cref="Gate"/>, after the file is in place under its final name.</summary>
     public void MarkDone(UploadJob job)
     {
+        if (!job.Done && _jobs.TryGetValue(job.Wark, out var cur) && ReferenceEquals(cur, job))
+        {
+            _doneCount++;
+        }
         job.Done = true;
         job.Need.Clear();
         _journal.Append(new JournalRecord { Op = "done", Wark = job.Wark });
@@ -153,25 +215,22 @@ internal sealed class UploadRegistry : IDisposable
     {
         if (_jobs.TryGetValue(job.Wark, out var cur) && ReferenceEquals(cur, job))
         {
-            _jobs.Remove(job.Wark);
+            RemoveJob(job);
             _journal.Append(new JournalRecord { Op = "drop", Wark = job.Wark });
         }
     }
 
     private void TrimFinished()
     {
-        var finished = 0;
-        foreach (var j in _jobs.Values)
-        {
-            finished += j.Done ? 1 : 0;
-        }
-        if (finished <= FinishedCap)
+        if (_doneCount <= FinishedCap)
         {
             return;
         }
-        foreach (var j in _jobs.Values.Where(j => j.Done).OrderBy(j => j.Started).Take(finished - FinishedCap).ToList())
+        // drop the oldest down to 90% of the cap, so the sort runs once per FinishedCap/10 uploads, not on each one
+        var drop = _doneCount - (FinishedCap - (FinishedCap / 10));
+        foreach (var j in _jobs.Values.Where(j => j.Done).OrderBy(j => j.Started).Take(drop).ToList())
         {
-            _jobs.Remove(j.Wark);
+            RemoveJob(j);
         }
     }
 
