@@ -13,6 +13,7 @@ internal sealed class ChunkSender(Up2kHttp http, UpOptions options, ProgressCoun
     {
         var header = StitchPlanner.HashHeader(slice.Hashes);
         await _slots.WaitAsync(ct);
+        int? lastLeft = null;
         try
         {
             foreach (var part in StitchPlanner.Parts(slice, options.MaxPostBytes))
@@ -35,6 +36,12 @@ internal sealed class ChunkSender(Up2kHttp http, UpOptions options, ProgressCoun
                     report($"upload failed, retrying: {job.Entry.Name} #{slice.Hashes[0][..8]}+{slice.Hashes.Length - 1} ({Up2kHttp.ErrorText(reply)})");
                     return false;
                 }
+                lastLeft = reply.ChunksLeft;
+            }
+            if (lastLeft == 0)
+            {
+                // the server finished the file with this POST: no final handshake needed to learn that
+                job.ServerCompleted = true;
             }
             Interlocked.Add(ref counters.DoneBytes, slice.Length);
             Interlocked.Add(ref job.ConfirmedBytes, slice.Length);

@@ -96,6 +96,12 @@ internal sealed class FileDriver(Handshake handshake, ChunkSender sender, UpOpti
                     }
                 }
             }
+            if (allSent && job.ServerCompleted)
+            {
+                // SharpParty said "0 left" on a chunk reply: the file is complete, so the confirming handshake that u2c
+                // sends is skipped (one request of three per small file); other servers get it as before
+                return (FileOutcome.Uploaded, "");
+            }
             if (!allSent)
             {
                 // the next handshake tells what is still missing; give a struggling server a moment first

@@ -38,6 +38,9 @@ internal sealed class FileJob(LocalEntry entry)
     /// <summary>Bytes of this file the server confirmed (counted once into the run's DoneBytes).</summary>
     public long ConfirmedBytes;
 
+    /// <summary>A chunk reply said the server has the whole file (SharpParty's <c>X-Up2k-Left: 0</c>).</summary>
+    public bool ServerCompleted { get; set; }
+
     /// <summary>When the first chunk of this file went out (for --spd).</summary>
     public TimeSpan? UploadStart { get; set; }
 

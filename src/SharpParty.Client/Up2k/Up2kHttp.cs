@@ -5,7 +5,7 @@ using System.Text;
 namespace SharpParty.Client.Up2k;
 
 /// <summary>A reply: status 0 means no HTTP answer at all (connection refused, reset, timed out), <see cref="Body"/> says why.</summary>
-internal readonly record struct HttpReply(int Status, string Body)
+internal readonly record struct HttpReply(int Status, string Body, int? ChunksLeft = null)
 {
     public bool Ok => Status is >= 200 and < 300;
 }
@@ -81,6 +81,12 @@ internal sealed class Up2kHttp : IDisposable
         return SendAsync(HttpMethod.Post, purl, body, headers, IdleTimeout, ct);
     }
 
+    /// <summary>SharpParty's <c>X-Up2k-Left</c> on a chunk reply: chunks the file still needs (0 = complete and in
+    /// place); copyparty sends no such header.</summary>
+    private static int? ChunksLeft(HttpResponseMessage res) =>
+        res.Headers.TryGetValues("X-Up2k-Left", out var v) && int.TryParse(v.FirstOrDefault(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
     private async Task<HttpReply> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content,
         List<(string, string)>? headers, TimeSpan timeout, CancellationToken ct)
     {
@@ -100,7 +106,7 @@ internal sealed class Up2kHttp : IDisposable
         {
             using var res = await _http.SendAsync(req, HttpCompletionOption.ResponseContentRead, cts.Token);
             var body = await res.Content.ReadAsStringAsync(cts.Token);
-            return new HttpReply((int)res.StatusCode, body);
+            return new HttpReply((int)res.StatusCode, body, ChunksLeft(res));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

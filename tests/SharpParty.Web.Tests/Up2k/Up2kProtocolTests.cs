@@ -50,6 +50,33 @@ public sealed class Up2kProtocolTests : IAsyncLifetime
         Assert.Empty(fin.Need);
     }
 
+    [Fact]
+    public async Task Each_chunk_reply_says_how_many_chunks_are_left_and_zero_only_when_the_file_is_in_place()
+    {
+        // 2.5 MiB: three 1 MiB chunks, sent last first so "left" cannot be read off the chunk's position
+        var f = new Up2kFile(Up2kFile.Random(2_500_000, 77), "left.bin");
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/lft/", f);
+        Assert.Equal(3, hs.Need.Length);
+        var seen = new List<string>();
+        foreach (var i in new[] { 2, 0, 1 })
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, "/lft/") { Content = new ByteArrayContent(f.ChunkBytes(i)) };
+            req.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            req.Headers.TryAddWithoutValidation("X-Up2k-Wark", hs.Wark);
+            req.Headers.TryAddWithoutValidation("X-Up2k-Hash", f.Hashes[i]);
+            using var res = await _s.Client.SendAsync(req);
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            seen.Add(string.Join(",", res.Headers.GetValues("X-Up2k-Left")));
+            if (seen[^1] == "0")
+            {
+                // our client ends the file on this reply without another handshake: it must be complete already
+                Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("lft/left.bin")));
+                Assert.False(File.Exists(Disk("lft/left.bin.PARTIAL")));
+            }
+        }
+        Assert.Equal(["2", "1", "0"], seen);
+    }
+
     [Theory]
     [InlineData(0, "empty.bin")]
     [InlineData(300_000, "with spaces and ünïcødé.bin")]
