@@ -203,4 +203,48 @@ public sealed class MediaViewerTests(BrowserFixture fx)
         Assert.Equal("mine", await s.Page.TextContentAsync("#md h1"));
         Assert.Empty(s.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task Text_viewer_highlights_code_escapes_markup_wraps_and_closes()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::r"], root =>
+        {
+            File.WriteAllText(Path.Combine(root, "main.py"), "# a comment\ndef greet(name):\n    return \"hi \" + name  # x\n\nprint(greet('you'), 42)\n");
+            // markup in a file is text to show, never markup to run
+            File.WriteAllText(Path.Combine(root, "page.html"), "<p class=\"x\">hi</p>\n<img src=x onerror=\"window.__pwned=1\">\n<script>window.__pwned=2</script>\n");
+            File.WriteAllText(Path.Combine(root, "notes.txt"), "plain <b>text</b>\nsecond line\n");
+        });
+        await s.OpenAsync();
+        await s.WaitForNameAsync("main.py");
+        await s.Page.ClickAsync(".lv-row .nm >> text=main.py");
+        await s.Page.WaitForSelectorAsync(".spm-txt[data-lines='5']");
+        Assert.Equal("py", await s.Page.GetAttributeAsync(".spm-txt", "data-lang"));
+        Assert.Equal(["def", "return"], await s.Page.EvalOnSelectorAllAsync<string[]>(".spm-txt .spt-kw", "els => els.map(e => e.textContent)"));
+        Assert.Equal(["# a comment", "# x"], await s.Page.EvalOnSelectorAllAsync<string[]>(".spm-txt .spt-com", "els => els.map(e => e.textContent)"));
+        Assert.Equal(["\"hi \"", "'you'"], await s.Page.EvalOnSelectorAllAsync<string[]>(".spm-txt .spt-str", "els => els.map(e => e.textContent)"));
+        Assert.Equal("42", await s.Page.TextContentAsync(".spm-txt .spt-num"));
+        // the highlighted text is the file, byte for byte
+        Assert.Equal(await File.ReadAllTextAsync(s.Server.PathOf("main.py")), await s.Page.TextContentAsync(".spm-txt .spm-code"));
+        Assert.Equal("1\n2\n3\n4\n5", await s.Page.TextContentAsync(".spm-txt .spm-gut"));
+        await s.ScreenshotAsync("media-textview");
+        await s.Page.Keyboard.PressAsync("w");
+        Assert.True(await s.Page.EvaluateAsync<bool>("document.querySelector('.spm-txt').classList.contains('spm-wrap')"));
+        await s.Page.Keyboard.PressAsync("Escape");
+        await s.Page.WaitForSelectorAsync(".spm-txt", new() { State = WaitForSelectorState.Detached });
+
+        await s.Page.ClickAsync(".lv-row .nm >> text=page.html");
+        await s.Page.WaitForSelectorAsync(".spm-txt[data-lang='markup'] .spt-tag");
+        Assert.Equal(0, await s.Page.EvalOnSelectorAllAsync<int>(".spm-txt .spm-code img, .spm-txt .spm-code script, .spm-txt .spm-code p", "els => els.length"));
+        Assert.Contains("<script>window.__pwned=2</script>", await s.Page.TextContentAsync(".spm-txt .spm-code"), StringComparison.Ordinal);
+        await Task.Delay(200);
+        Assert.Null(await s.Page.EvaluateAsync<int?>("window.__pwned ?? null"));
+        await s.Page.ClickAsync(".spm-txt .spm-close");
+        await s.Page.WaitForSelectorAsync(".spm-txt", new() { State = WaitForSelectorState.Detached });
+
+        await s.Page.ClickAsync(".lv-row .nm >> text=notes.txt");
+        await s.Page.WaitForSelectorAsync(".spm-txt[data-lang='plain'][data-lines='2']");
+        Assert.Equal("plain <b>text</b>\nsecond line\n", await s.Page.TextContentAsync(".spm-txt .spm-code"));
+        Assert.Equal(0, await s.Page.EvalOnSelectorAllAsync<int>(".spm-txt .spm-code span, .spm-txt .spm-code b", "els => els.length"));
+        Assert.Empty(s.ConsoleErrors);
+    }
 }

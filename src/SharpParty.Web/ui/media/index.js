@@ -1,6 +1,7 @@
 // Wires the media viewers into the file browser: the browser dispatches a cancelable "sp-openfile" event
 // ({ item: { href, name, ext }, dir, app }) when a file is opened; pictures and videos open in the gallery with the
-// folder's other pictures and videos, audio in the player with the folder's other audio, markdown in the ?v viewer.
+// folder's other pictures and videos, audio in the player with the folder's other audio, markdown in the ?v viewer,
+// text and source files in the text viewer (textview.js, highlighting by highlight.js).
 //
 //   import { installMediaViewers } from "/.cpr/media/index.js";
 //   const uninstall = installMediaViewers();
@@ -10,6 +11,8 @@
 import { kindOf } from './common.js';
 import { openGallery } from './gallery.js';
 import { openPlayer } from './player.js';
+import { languageOf } from './highlight.js';
+import { openText } from './textview.js';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
@@ -47,6 +50,10 @@ export function installMediaViewers(target = window) {
         } else if (kind === 'markdown') {
             ev.preventDefault();
             location.href = url + (url.includes('?') ? '&v' : '?v');
+        } else if (languageOf(item.name || '') !== null) {
+            // text and source files: the viewer with highlighting (a very big one opens raw)
+            ev.preventDefault();
+            openText({ url, name: item.name, size: item.sz || 0 });
         }
     };
     target.addEventListener('sp-openfile', onOpen);
