@@ -413,6 +413,12 @@ internal sealed class VolumeIndex : IDisposable
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Mode = SqliteOpenMode.ReadOnly }.ToString());
         c.Open();
+        // pages read through a memory map instead of one pread(2) each: a rescan of 100,000 files made 90,000 preads,
+        // and copying them out of the page cache was a tenth of its CPU (perf). Address space only; the kernel shares
+        // the pages with the page cache.
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "pragma mmap_size = 1073741824";
+        cmd.ExecuteNonQuery();
         return c;
     }
 

@@ -58,6 +58,40 @@ public sealed class IndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Symlinks_are_indexed_as_their_target_inside_the_volume_and_never_followed_out_of_it()
+    {
+        Write("real/data.txt", "data", new DateTime(2023, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+        var outside = Path.Combine(Path.GetTempPath(), "sp-idx-out-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(outside);
+        try
+        {
+            File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret");
+            File.CreateSymbolicLink(Path.Combine(_root, "link.txt"), Path.Combine(_root, "real", "data.txt"));
+            File.CreateSymbolicLink(Path.Combine(_root, "out.txt"), Path.Combine(outside, "secret.txt"));
+            Directory.CreateSymbolicLink(Path.Combine(_root, "linkdir"), Path.Combine(_root, "real"));
+            Directory.CreateSymbolicLink(Path.Combine(_root, "outdir"), outside);
+            File.CreateSymbolicLink(Path.Combine(_root, "dangling.txt"), Path.Combine(_root, "nothing-here"));
+            using var idx = new VolumeIndex(DbPath, out _);
+            var r = await Scanner.ScanAsync(_root, idx, Opts, default);
+            Assert.Equal(2, r.Seen);
+            var link = idx.Find("", "link.txt")!;
+            // the size and mtime of what it points at, and the same content wark (so it dedups with its target)
+            Assert.Equal(4, link.Size);
+            Assert.Equal(new DateTimeOffset(2023, 1, 2, 3, 4, 5, TimeSpan.Zero).ToUnixTimeSeconds(), link.Mtime);
+            Assert.Equal(idx.Find("real", "data.txt")!.Wark, link.Wark);
+            Assert.Null(idx.Find("", "out.txt"));
+            Assert.Null(idx.Find("", "dangling.txt"));
+            Assert.Null(idx.Find("linkdir", "data.txt"));
+            Assert.Null(idx.Find("outdir", "secret.txt"));
+            Assert.Equal(2, (await Scanner.ScanAsync(_root, idx, Opts, default)).Unchanged);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Rescan_forgets_deleted_folders_and_big_batches_of_deleted_files()
     {
         for (var d = 0; d < 10; d++)
