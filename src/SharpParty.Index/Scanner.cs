@@ -43,6 +43,9 @@ internal static class Scanner
 {
     private const int BatchRows = 2000;
 
+    /// <summary>Files up to this size are hashed with one read: more of them run at once (see ScanAsync).</summary>
+    private const long SmallFile = 1 << 20;
+
     private static readonly TimeSpan BatchTime = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(3);
@@ -60,75 +63,87 @@ internal static class Scanner
         var totalBytes = toHash.Sum(f => f.Size);
         // biggest first: a long file starts early instead of holding up the end of the scan
         var order = toHash.OrderByDescending(f => f.Size).ToList();
-        await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.HashParallelism), CancellationToken = ct },
-            async (f, c) =>
+        var firstSmall = order.FindIndex(f => f.Size <= SmallFile);
+        if (firstSmall < 0)
+        {
+            firstSmall = order.Count;
+        }
+        var cores = Math.Max(1, o.HashParallelism);
+        // big files: one per hashing core (each is read in 1 MiB pieces, sequentially). Small files: a few per core,
+        // because on a cold cache each is one small read that waits on the disk, not on the CPU; with more reads in
+        // flight the disk (virtio here) answers ~2x faster (measured: 10,000 files of 1-64 KiB read by 2 readers in
+        // 1.3-1.7 s, by 8 in 0.7 s). The CPU stays bounded by the cores either way.
+        await Parallel.ForEachAsync(order.Take(firstSmall), new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = ct }, HashOne);
+        await Parallel.ForEachAsync(order.Skip(firstSmall), new ParallelOptions { MaxDegreeOfParallelism = Math.Min(cores * 4, 32), CancellationToken = ct }, HashOne);
+        index.Batch(pending, []);
+        return new ScanResult(diff.Seen, hashed, bytes, diff.Removed, diff.Unchanged, clock.Elapsed, failed, mismatched);
+
+        async ValueTask HashOne(ScanCandidate f, CancellationToken c)
+        {
+            var rel = f.Dir.Length == 0 ? f.Name : f.Dir + "/" + f.Name;
+            string wark;
+            if (f.Size == 0 || o.NoHash?.IsMatch(rel) == true)
             {
-                var rel = f.Dir.Length == 0 ? f.Name : f.Dir + "/" + f.Name;
-                string wark;
-                if (f.Size == 0 || o.NoHash?.IsMatch(rel) == true)
+                wark = Up2kHash.MetaWark(o.Salt, f.Size, f.Mtime, f.Dir, f.Name);
+            }
+            else
+            {
+                try
                 {
-                    wark = Up2kHash.MetaWark(o.Salt, f.Size, f.Mtime, f.Dir, f.Name);
-                }
-                else
-                {
-                    try
+                    var (w, _, size) = await FileHasher.HashAsync(Path.Combine(root, f.Dir, f.Name), o.Salt, 1, c);
+                    if (size != f.Size)
                     {
-                        var (w, _, size) = await FileHasher.HashAsync(Path.Combine(root, f.Dir, f.Name), o.Salt, 1, c);
-                        if (size != f.Size)
-                        {
-                            // changed while we read it: the next scan sees it settled
-                            Interlocked.Increment(ref failed);
-                            return;
-                        }
-                        wark = w;
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
+                        // changed while we read it: the next scan sees it settled
                         Interlocked.Increment(ref failed);
                         return;
                     }
+                    wark = w;
                 }
-                if (f.Expected is { } expected)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    if (expected == wark)
-                    {
-                        return;
-                    }
-                    Interlocked.Increment(ref mismatched);
-                    o.OnMismatch?.Invoke(rel);
-                    if (o.Verify == VerifyMode.Panic)
-                    {
-                        throw new IndexMismatchException(rel);
-                    }
-                    if (o.Verify == VerifyMode.Report)
-                    {
-                        return;
-                    }
+                    Interlocked.Increment(ref failed);
+                    return;
                 }
-                List<FileRow>? flush = null;
-                lock (pendingGate)
+            }
+            if (f.Expected is { } expected)
+            {
+                if (expected == wark)
                 {
-                    pending.Add(new FileRow(f.Dir, f.Name, f.Size, f.Mtime, wark));
-                    hashed++;
-                    bytes += f.Size;
-                    if (pending.Count >= BatchRows || lastCommit.Elapsed > BatchTime)
-                    {
-                        flush = [.. pending];
-                        pending.Clear();
-                        lastCommit.Restart();
-                    }
-                    if (o.Progress is not null && lastProgress.Elapsed > ProgressEvery)
-                    {
-                        lastProgress.Restart();
-                        o.Progress(new ScanProgress(hashed, toHash.Count, bytes, totalBytes, clock.Elapsed));
-                    }
+                    return;
                 }
-                if (flush is not null)
+                Interlocked.Increment(ref mismatched);
+                o.OnMismatch?.Invoke(rel);
+                if (o.Verify == VerifyMode.Panic)
                 {
-                    index.Batch(flush, []);
+                    throw new IndexMismatchException(rel);
                 }
-            });
-        index.Batch(pending, []);
-        return new ScanResult(diff.Seen, hashed, bytes, diff.Removed, diff.Unchanged, clock.Elapsed, failed, mismatched);
+                if (o.Verify == VerifyMode.Report)
+                {
+                    return;
+                }
+            }
+            List<FileRow>? flush = null;
+            lock (pendingGate)
+            {
+                pending.Add(new FileRow(f.Dir, f.Name, f.Size, f.Mtime, wark));
+                hashed++;
+                bytes += f.Size;
+                if (pending.Count >= BatchRows || lastCommit.Elapsed > BatchTime)
+                {
+                    flush = [.. pending];
+                    pending.Clear();
+                    lastCommit.Restart();
+                }
+                if (o.Progress is not null && lastProgress.Elapsed > ProgressEvery)
+                {
+                    lastProgress.Restart();
+                    o.Progress(new ScanProgress(hashed, toHash.Count, bytes, totalBytes, clock.Elapsed));
+                }
+            }
+            if (flush is not null)
+            {
+                index.Batch(flush, []);
+            }
+        }
     }
 }
