@@ -21,9 +21,10 @@ internal enum VerifyMode
 /// <param name="NoHash">paths (relative to the volume) that are indexed without hashing (<c>--no-hash</c>)</param>
 /// <param name="NoIndex">paths that are not indexed at all (<c>--no-idx</c>)</param>
 /// <param name="Skip">files to leave alone, e.g. the placeholders of uploads in progress</param>
+/// <param name="SameDevice">volume flag <c>xdev</c>: folders on another device than the root are not walked</param>
 internal sealed record ScanOptions(string Salt, int HashParallelism, Regex? NoHash = null, Regex? NoIndex = null,
     Func<string, string, bool>? Skip = null, Action<ScanProgress>? Progress = null, VerifyMode Verify = VerifyMode.None,
-    Action<string>? OnMismatch = null);
+    Action<string>? OnMismatch = null, bool SameDevice = false);
 
 /// <summary>Thrown by a scan with <see cref="VerifyMode.Panic"/> when a file no longer matches the index.</summary>
 internal sealed class IndexMismatchException(string path) : Exception($"content of {path} does not match the index")

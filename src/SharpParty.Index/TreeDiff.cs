@@ -40,7 +40,11 @@ internal sealed class TreeDiff
         _root = root;
         _index = index;
         _o = o;
+        _rootDev = o.SameDevice ? FastStat.DeviceOf(root) : null;
     }
+
+    /// <summary>The root's device with <see cref="ScanOptions.SameDevice"/>, else null.</summary>
+    private readonly ulong? _rootDev;
 
     public static async Task<TreeDiffResult> RunAsync(string root, VolumeIndex index, ScanOptions o, CancellationToken ct)
     {
@@ -106,7 +110,7 @@ internal sealed class TreeDiff
     {
         var subs = new List<string>();
         var abs = rel.Length == 0 ? _root : Path.Combine(_root, rel);
-        List<(string Name, bool Dir, bool Link, long Size, long Mtime)> entries;
+        List<(string Name, bool Dir, bool Link, long Size, long Mtime, ulong Dev)> entries;
         try
         {
             entries = ListFolder(abs);
@@ -130,11 +134,13 @@ internal sealed class TreeDiff
 
         var toHash = new List<ScanCandidate>();
         long seen = 0, unchanged = 0;
-        foreach (var (name, isDir, link, entrySize, entryMtime) in entries)
+        foreach (var (name, isDir, link, entrySize, entryMtime, dev) in entries)
         {
             if (isDir)
             {
-                if (!link && !(rel.Length == 0 && name == ".hist"))
+                // xdev: a mount of another filesystem inside the volume is not part of it (copyparty logs "skip xdev")
+                var otherDevice = _rootDev is { } rd && dev != 0 && dev != rd;
+                if (!link && !otherDevice && !(rel.Length == 0 && name == ".hist"))
                 {
                     subs.Add(rel.Length == 0 ? name : rel + "/" + name);
                 }
@@ -189,11 +195,11 @@ internal sealed class TreeDiff
     /// open folder (<see cref="FastStat"/>). .NET's enumerator lstats each entry by its absolute path, and walking that
     /// path again for every file was the largest kernel cost of a rescan (perf: d_lookup and link_path_walk).
     /// </summary>
-    private static List<(string Name, bool Dir, bool Link, long Size, long Mtime)> ListFolder(string abs)
+    private static List<(string Name, bool Dir, bool Link, long Size, long Mtime, ulong Dev)> ListFolder(string abs)
     {
         var names = new FileSystemEnumerable<string>(abs, (ref FileSystemEntry e) => e.FileName.ToString(), Options).ToList();
         var stats = new StatInfo[names.Count];
-        var list = new List<(string, bool, bool, long, long)>(names.Count);
+        var list = new List<(string, bool, bool, long, long, ulong)>(names.Count);
         if (FastStat.StatAll(abs, names, stats))
         {
             for (var i = 0; i < names.Count; i++)
@@ -201,14 +207,14 @@ internal sealed class TreeDiff
                 // a name that vanished between the listing and its stat is not there
                 if (stats[i].Ok)
                 {
-                    list.Add((names[i], stats[i].IsDir, stats[i].IsLink, stats[i].Size, stats[i].MTime));
+                    list.Add((names[i], stats[i].IsDir, stats[i].IsLink, stats[i].Size, stats[i].MTime, stats[i].Dev));
                 }
             }
             return list;
         }
-        return [.. new FileSystemEnumerable<(string Name, bool Dir, bool Link, long Size, long Mtime)>(abs,
+        return [.. new FileSystemEnumerable<(string Name, bool Dir, bool Link, long Size, long Mtime, ulong Dev)>(abs,
             (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0, e.Length,
-                e.LastWriteTimeUtc.ToUnixTimeSeconds()), Options)];
+                e.LastWriteTimeUtc.ToUnixTimeSeconds(), 0UL), Options)];
     }
 
     /// <summary>A dedup symlink is indexed as what it points at (stat follows the link), if that still exists inside

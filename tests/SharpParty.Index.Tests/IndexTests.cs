@@ -91,6 +91,51 @@ public sealed class IndexTests : IDisposable
         }
     }
 
+    private static int Run(string file, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.WaitForExit(20_000);
+        return p.ExitCode;
+    }
+
+    /// <summary>xdev needs a real second filesystem inside the volume: a tmpfs mounted there (the tests run as root on
+    /// the CI machine, as its apt-get does; a machine where mount is refused fails this test rather than skipping it).</summary>
+    [Fact]
+    public async Task With_xdev_a_mount_of_another_filesystem_inside_the_volume_is_not_indexed()
+    {
+        Write("local.txt", "here");
+        var mnt = Path.Combine(_root, "mnt");
+        Directory.CreateDirectory(mnt);
+        Assert.True(Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt) == 0, "could not mount a tmpfs for the test (needs root)");
+        try
+        {
+            Write("mnt/inside.txt", "on the tmpfs");
+            using (var idx = new VolumeIndex(DbPath, out _))
+            {
+                var r = await Scanner.ScanAsync(_root, idx, Opts with { SameDevice = true }, default);
+                Assert.Equal(1, r.Seen);
+                Assert.NotNull(idx.Find("", "local.txt"));
+                Assert.Null(idx.Find("mnt", "inside.txt"));
+                // without xdev the mount is an ordinary folder
+                await Scanner.ScanAsync(_root, idx, Opts, default);
+                Assert.NotNull(idx.Find("mnt", "inside.txt"));
+                // and with xdev again its rows are forgotten, as for a folder that is gone
+                var again = await Scanner.ScanAsync(_root, idx, Opts with { SameDevice = true }, default);
+                Assert.Equal(1, again.Removed);
+                Assert.Null(idx.Find("mnt", "inside.txt"));
+            }
+        }
+        finally
+        {
+            Run("umount", mnt);
+        }
+    }
+
     [Fact]
     public async Task Rescan_forgets_deleted_folders_and_big_batches_of_deleted_files()
     {

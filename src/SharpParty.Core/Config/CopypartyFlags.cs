@@ -247,8 +247,6 @@ internal static class CopypartyFlags
         ("-ss", false),
         ("-sss", false),
         ("--ls", true),
-        ("--xvol", false),
-        ("--xdev", false),
         ("--no-dot-mv", false),
         ("--no-dot-ren", false),
         ("--no-logues", false),

@@ -111,6 +111,8 @@ internal static class OptionCatalog
         new("no-zip", OptKind.Flag, null, "", "disable ?zip and ?tar folder downloads"),
         new("no-del", OptKind.Flag, null, "", "disable delete"),
         new("unsafe-symlinks", OptKind.Flag, null, "", "let symlinks lead outside the volumes (copyparty's default; ours is to refuse)"),
+        new("xvol", OptKind.Flag, null, "", "symlinks may only lead inside their own volume, not into another one (volflag=xvol)"),
+        new("xdev", OptKind.Flag, null, "", "stay within the filesystem of each volume root: nothing on another device (a bind-mount, a symlink to another disk) is served or indexed (volflag=xdev)"),
         new("ftp", OptKind.Value, null, "PORT", "enable the FTP server on PORT, for example 3921"),
         new("ftps", OptKind.Value, null, "PORT", "enable the explicit FTPS server (AUTH TLS, then PROT P) on PORT, for example 3990"),
         new("ftp-pr", OptKind.Value, null, "A-B", "ports for passive FTP connections, for example 12000-13000 (split in two when both --ftp and --ftps run)"),

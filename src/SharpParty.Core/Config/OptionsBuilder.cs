@@ -133,7 +133,8 @@ internal static class OptionsBuilder
             volumes.Add(new VolumeSpec(".", "", [new AccessGrant(Perm.Read | Perm.Write, ["*"])], new Dictionary<string, string>()));
         }
         var hist = Last("hist");
-        if (!VfsBuilder.TryBuild(volumes, accts, grps, workingDir, hist, Has("ed"), Has("unsafe-symlinks"), warnings, out var vfs, out error))
+        if (!VfsBuilder.TryBuild(volumes, accts, grps, workingDir, hist, Has("ed"), Has("unsafe-symlinks"), warnings, out var vfs, out error,
+            [.. ((string[])["xdev", "xvol"]).Where(Has)]))
         {
             return false;
         }

@@ -7,7 +7,8 @@ namespace SharpParty.Core.Storage;
 /// <param name="MTimeNsec">the nanoseconds of the mtime (for ETags, which carry the full precision)</param>
 /// <param name="Created">unix seconds of the birth time where the filesystem keeps one, else the older of ctime and
 /// mtime (what .NET's CreationTimeUtc reports)</param>
-internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long Size, long MTime, int MTimeNsec = 0, long Created = 0);
+/// <param name="Dev">the device the entry is on (major &lt;&lt; 32 | minor), for <c>xdev</c></param>
+internal readonly record struct StatInfo(bool Ok, bool IsDir, bool IsLink, long Size, long MTime, int MTimeNsec = 0, long Created = 0, ulong Dev = 0);
 
 /// <summary>
 /// statx(2) relative to an open folder: one syscall per entry, no path building, and a portable struct layout (unlike
@@ -19,6 +20,7 @@ internal static unsafe partial class FastStat
     private const int OReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY (same value on x86-64 and arm64)
     private const int OCloseOnExec = 0x80000;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtFdCwd = -100;
     private const uint StatxBasicStats = 0x7ff, StatxBirthTime = 0x800;
     private const int SIfmt = 0xF000, SIfdir = 0x4000, SIflnk = 0xA000;
 
@@ -83,7 +85,28 @@ internal static unsafe partial class FastStat
             ? BinaryPrimitives.ReadInt64LittleEndian(buf[80..])
             : Math.Min(BinaryPrimitives.ReadInt64LittleEndian(buf[96..]), mtime);
         var type = mode & SIfmt;
-        return new StatInfo(true, type == SIfdir, type == SIflnk, size, mtime, mtimeNs, created);
+        return new StatInfo(true, type == SIfdir, type == SIflnk, size, mtime, mtimeNs, created, DevOf(buf));
+    }
+
+    /// <summary>stx_dev_major u32 @136, stx_dev_minor u32 @140.</summary>
+    private static ulong DevOf(ReadOnlySpan<byte> buf) =>
+        ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(buf[136..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(buf[140..]);
+
+    /// <summary>The device of what <paramref name="path"/> leads to (symlinks followed), or null if it cannot be stat'ed
+    /// (or statx is missing: then <c>xdev</c> cannot be checked and the caller decides).</summary>
+    public static ulong? DeviceOf(string path)
+    {
+        if (_unavailable || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        Span<byte> buf = stackalloc byte[256];
+        int rc;
+        fixed (byte* b = buf)
+        {
+            rc = Native.statx(AtFdCwd, path, 0, StatxBasicStats, b);
+        }
+        return rc == 0 ? DevOf(buf) : null;
     }
 
     private static partial class Native

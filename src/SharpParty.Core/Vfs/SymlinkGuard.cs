@@ -90,6 +90,36 @@ internal static partial class SymlinkGuard
         return hit.Real == "/" ? fsPath[slash..] : hit.Real + fsPath[slash..];
     }
 
+    private static readonly ConcurrentDictionary<string, ulong?> RootDevices = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Volume flag <c>xdev</c>: whether the path (or, for one that does not exist yet, its deepest existing ancestor) is on
+    /// the same device as the volume root. Unknown (no statx) counts as the same device, as copyparty on Windows.
+    /// </summary>
+    public static bool OnVolumeDevice(string fsPath, Volume vol)
+    {
+        var rootDev = RootDevices.GetOrAdd(vol.RealPath, Storage.FastStat.DeviceOf);
+        if (rootDev is null)
+        {
+            return true;
+        }
+        var probe = fsPath;
+        for (var i = 0; i < 4096; i++)
+        {
+            if (Storage.FastStat.DeviceOf(probe) is { } dev)
+            {
+                return dev == rootDev;
+            }
+            var slash = probe.LastIndexOf('/');
+            if (slash <= 0)
+            {
+                return true;
+            }
+            probe = probe[..slash];
+        }
+        return false;
+    }
+
     public static bool IsUnder(string path, string root) =>
         path == root || root == "/" || (path.StartsWith(root, StringComparison.Ordinal) && path.Length > root.Length && path[root.Length] == '/');
 

@@ -10,7 +10,7 @@ internal static class VfsBuilder
 {
     public static bool TryBuild(IReadOnlyList<VolumeSpec> specs, IReadOnlyDictionary<string, string> accounts,
         IReadOnlyDictionary<string, IReadOnlyList<string>> groups, string workingDir, string? globalHist, bool allowDots,
-        bool unsafeSymlinks, List<string> warnings, out VfsTree? tree, out string error)
+        bool unsafeSymlinks, List<string> warnings, out VfsTree? tree, out string error, IReadOnlyCollection<string>? globalFlags = null)
     {
         tree = null;
         error = "";
@@ -70,6 +70,11 @@ internal static class VfsBuilder
             if (unsafeSymlinks)
             {
                 flags.TryAdd("unsafe_symlinks", "");
+            }
+            // global options that copyparty also takes as volume flags (--xdev is volflag xdev on every volume)
+            foreach (var g in globalFlags ?? [])
+            {
+                flags.TryAdd(g, "");
             }
             // "-flag" unsets a global flag for this volume
             foreach (var k in flags.Keys.Where(k => k.StartsWith('-')).ToList())

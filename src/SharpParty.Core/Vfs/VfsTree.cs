@@ -133,6 +133,11 @@ internal sealed class VfsTree
         {
             return VfsResult.Fail(VfsError.SymlinkEscape, "symlink leads outside the volumes");
         }
+        if (vol.HasFlag("xdev") && !SymlinkGuard.OnVolumeDevice(fs, vol))
+        {
+            // copyparty's xdev: a bind-mount or a symlink onto another disk is not part of the volume
+            return VfsResult.Fail(VfsError.SymlinkEscape, "xdev: that is on another filesystem than the volume");
+        }
         return new VfsResult(VfsError.None, "", new VfsPath(vol, vpath, rel, fs, p, hasDot));
     }
 

@@ -101,6 +101,7 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
                 }
             },
             Verify: (SharpParty.Index.VerifyMode)policy.Verify,
+            SameDevice: v.HasFlag("xdev"),
             OnMismatch: rel => LogMismatch(log, "/" + (v.VPath.Length == 0 ? rel : v.VPath + "/" + rel)),
             Progress: p => LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
                 Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
