@@ -70,6 +70,11 @@ internal static class Scanner
             firstSmall = order.Count;
         }
         var cores = Math.Max(1, o.HashParallelism);
+        if (order.Count > 0)
+        {
+            // the comparing is done: say so at once (what is left to hash), not only after the first few seconds
+            o.Progress?.Invoke(new ScanProgress(0, order.Count, 0, totalBytes, clock.Elapsed));
+        }
         // big files: one per hashing core (each is read in 1 MiB pieces, sequentially). Small files: a few per core,
         // because on a cold cache each is one small read that waits on the disk, not on the CPU; with more reads in
         // flight the disk (virtio here) answers ~2x faster (measured: 10,000 files of 1-64 KiB read by 2 readers in

@@ -7,7 +7,7 @@ namespace SharpParty.Web.Browse;
 /// <summary>What the index adds to a listing: recursive folder sizes and file counts (unless <c>nodirsz</c>), and for admins
 /// the upload time and address of each file.</summary>
 internal sealed record ListingIndexInfo(Dictionary<string, (long Size, long Files)>? FolderTotals, Dictionary<string, (long UpAt, string? Ip)>? Uploads,
-    Dictionary<string, Dictionary<string, object>>? Tags = null, IReadOnlyList<string>? TagOrder = null);
+    Dictionary<string, Dictionary<string, object>>? Tags = null, IReadOnlyList<string>? TagOrder = null, Search.ScanStatus? Scan = null);
 
 /// <summary><c>?ls</c>: copyparty's listing JSON (reference §3.3), written straight into the response pipe.</summary>
 internal static class ListingJson
@@ -145,6 +145,11 @@ internal static class ListingJson
         w.WriteString("acct", rc.User);
         w.WriteBoolean("idx", idx is not null);
         w.WriteBoolean("itag", idx?.Tags is not null);
+        if (idx?.Uploads is not null)
+        {
+            // ours, for admins (who also get the upload times): the index scan in progress, null when none runs
+            WriteScan(w, idx.Scan, DateTimeOffset.UtcNow);
+        }
         w.WriteString("dsort", "href");
         w.WriteString("dcrop", "y");
         w.WriteString("dth3x", "n");
@@ -175,6 +180,24 @@ internal static class ListingJson
         }
         w.WriteEndObject();
         await w.FlushAsync(rc.Http.RequestAborted);
+    }
+
+    private static void WriteScan(Utf8JsonWriter w, Search.ScanStatus? s, DateTimeOffset now)
+    {
+        if (s is null)
+        {
+            w.WriteNull("scan");
+            return;
+        }
+        w.WriteStartObject("scan");
+        w.WriteString("vol", s.Volume);
+        w.WriteString("phase", s.Phase);
+        w.WriteNumber("files", s.FilesDone);
+        w.WriteNumber("of", s.FilesToHash);
+        w.WriteNumber("bytes", s.BytesDone);
+        w.WriteNumber("of_bytes", s.BytesToHash);
+        w.WriteNumber("s", Math.Round((now - s.Started).TotalSeconds, 1));
+        w.WriteEndObject();
     }
 
     /// <summary>copyparty's <c>ext</c>: the extension up to 16 chars, "%" when there is none.</summary>

@@ -178,10 +178,10 @@ internal sealed partial class RequestHandler(
                 await SharpParty.Web.Markdown.MarkdownPages.EditAsync(rc, (int)attrs == -1 ? null : info);
                 return;
             case HttpVerb.Listing:
-                await ListingAsync(rc, rc.Query.Get("ls"), indexes, tagService);
+                await ListingAsync(rc, rc.Query.Get("ls"), indexes, tagService, scanner);
                 return;
             case HttpVerb.ListJson:
-                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j", indexes, tagService);
+                await ListingAsync(rc, rc.Query.Get("ls") is "t" or "v" ? rc.Query.Get("ls") : "j", indexes, tagService, scanner);
                 return;
             case HttpVerb.Tree:
                 if (!CanList(t))
@@ -326,7 +326,8 @@ internal sealed partial class RequestHandler(
     }
 
     /// <summary>Folder requests: <paramref name="format"/> "j" JSON, "t" text, "v" ANSI, null = HTML (ANSI for curl).</summary>
-    private static async Task ListingAsync(RequestContext rc, string? format, IndexSet? indexes = null, TagService? tags = null)
+    private static async Task ListingAsync(RequestContext rc, string? format, IndexSet? indexes = null, TagService? tags = null,
+        IndexScanService? scanner = null)
     {
         var t = rc.Target;
         if (!t.IsVirtual && (t.FsPath is null || !Directory.Exists(t.FsPath)))
@@ -362,7 +363,7 @@ internal sealed partial class RequestHandler(
         switch (format)
         {
             case "j":
-                await ListingJson.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags));
+                await ListingJson.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags, scanner));
                 return;
             case "t":
             case "v":
@@ -375,7 +376,7 @@ internal sealed partial class RequestHandler(
     }
 
     /// <summary>Folder sizes (unless the volume has <c>nodirsz</c> / <c>--no-dirsz</c>) and, for admins, upload times.</summary>
-    private static ListingIndexInfo? IndexInfo(RequestContext rc, IndexSet? indexes, TagService? tags)
+    private static ListingIndexInfo? IndexInfo(RequestContext rc, IndexSet? indexes, TagService? tags, IndexScanService? scanner)
     {
         var t = rc.Target;
         if (indexes is null || t.Volume is not { } v || indexes.For(v) is not { } idx)
@@ -386,11 +387,12 @@ internal sealed partial class RequestHandler(
         {
             var totals = v.HasFlag("nodirsz") ? null : idx.ChildFolderTotals(t.Rel);
             var ups = t.Can(Perm.Admin) ? idx.UploadInfo(t.Rel) : null;
+            var scan = ups is null ? null : scanner?.Status;
             if (indexes.PolicyFor(v).Tags && tags is not null)
             {
-                return new ListingIndexInfo(totals, ups, idx.TagsIn(t.Rel), tags.ShownKeys);
+                return new ListingIndexInfo(totals, ups, idx.TagsIn(t.Rel), tags.ShownKeys, scan);
             }
-            return new ListingIndexInfo(totals, ups);
+            return new ListingIndexInfo(totals, ups, Scan: scan);
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {

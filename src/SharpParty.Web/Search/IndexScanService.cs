@@ -24,6 +24,9 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
     /// <summary>True while a scan runs (shown to admins).</summary>
     public string? Scanning { get; private set; }
 
+    /// <summary>The scan in progress, for admins in <c>?ls</c> (null when none runs). Replaced whole, never mutated.</summary>
+    public ScanStatus? Status { get; private set; }
+
     /// <summary>Asks for a scan of every indexed volume now (<c>?scan</c>).</summary>
     public void RequestScanAll()
     {
@@ -90,6 +93,8 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             return;
         }
         Scanning = "/" + v.VPath;
+        var scanStarted = time.GetUtcNow();
+        Status = new ScanStatus("/" + v.VPath, "comparing", 0, 0, 0, 0, scanStarted);
         var reg = registries.For(v);
         var opts = new ScanOptions(config.Current.Up2k.WarkSalt, config.Current.Index.HashThreads, policy.NoHash, policy.NoIndex,
             Skip: (dir, name) =>
@@ -103,9 +108,13 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             Verify: (SharpParty.Index.VerifyMode)policy.Verify,
             SameDevice: v.HasFlag("xdev"),
             OnMismatch: rel => LogMismatch(log, "/" + (v.VPath.Length == 0 ? rel : v.VPath + "/" + rel)),
-            Progress: p => LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
-                Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
-                Math.Round((p.BytesDone >> 20) / Math.Max(0.001, p.Elapsed.TotalSeconds), 1)));
+            Progress: p =>
+            {
+                Status = new ScanStatus("/" + v.VPath, "hashing", p.FilesDone, p.FilesToHash, p.BytesDone, p.BytesToHash, scanStarted);
+                LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
+                    Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
+                    Math.Round((p.BytesDone >> 20) / Math.Max(0.001, p.Elapsed.TotalSeconds), 1));
+            });
         try
         {
             var r = await Task.Run(() => Scanner.ScanAsync(v.RealPath, index, opts, ct), ct);
@@ -140,6 +149,7 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
         finally
         {
             Scanning = null;
+            Status = null;
             lock (_gate)
             {
                 _lastScan[v.RealPath] = time.GetUtcNow();
@@ -162,3 +172,7 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "scan {Volume} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string volume, string reason);
 }
+
+/// <summary>Where a running scan is: its volume, its phase ("comparing" the tree with the index, then "hashing" what is
+/// new or changed), files and bytes hashed of those to hash, and when it started.</summary>
+internal sealed record ScanStatus(string Volume, string Phase, long FilesDone, long FilesToHash, long BytesDone, long BytesToHash, DateTimeOffset Started);
