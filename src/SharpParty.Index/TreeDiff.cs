@@ -10,9 +10,9 @@ namespace SharpParty.Index;
 /// <paramref name="Expected"/>, the wark the index holds for it.</summary>
 internal readonly record struct ScanCandidate(string Dir, string Name, long Size, long Mtime, string? Expected);
 
-/// <summary>What <see cref="TreeDiff"/> found: the files to hash, and counts. Rows of files that are gone have already
-/// been removed from the index.</summary>
-internal sealed record TreeDiffResult(List<ScanCandidate> ToHash, long Seen, long Unchanged, long Removed);
+/// <summary>What <see cref="TreeDiff"/> counted (the files to hash went to its sink as they were found). Rows of files that
+/// are gone have already been removed from the index.</summary>
+internal sealed record TreeDiffResult(long Seen, long Unchanged, long Removed);
 
 /// <summary>
 /// Compares a volume's folder tree with its index one folder at a time: each worker lists a folder and reads that
@@ -31,12 +31,13 @@ internal sealed class TreeDiff
     private readonly ScanOptions _o;
     private readonly ConcurrentDictionary<string, byte> _walked = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly List<ScanCandidate> _toHash = [];
+    private readonly Func<ScanCandidate, CancellationToken, ValueTask> _sink;
     private readonly List<(string Dir, string Name)> _removes = [];
     private long _seen, _unchanged, _removed;
 
-    private TreeDiff(string root, VolumeIndex index, ScanOptions o)
+    private TreeDiff(string root, VolumeIndex index, ScanOptions o, Func<ScanCandidate, CancellationToken, ValueTask> sink)
     {
+        _sink = sink;
         _root = root;
         _index = index;
         _o = o;
@@ -46,13 +47,15 @@ internal sealed class TreeDiff
     /// <summary>The root's device with <see cref="ScanOptions.SameDevice"/>, else null.</summary>
     private readonly ulong? _rootDev;
 
-    public static async Task<TreeDiffResult> RunAsync(string root, VolumeIndex index, ScanOptions o, CancellationToken ct)
+    /// <param name="sink">takes each file to hash as it is found (it may wait: that paces the walk)</param>
+    public static async Task<TreeDiffResult> RunAsync(string root, VolumeIndex index, ScanOptions o,
+        Func<ScanCandidate, CancellationToken, ValueTask> sink, CancellationToken ct)
     {
-        var diff = new TreeDiff(root, index, o);
+        var diff = new TreeDiff(root, index, o, sink);
         await diff.WalkAsync(ct);
         diff.FlushRemoves(force: true);
         diff.ForgetGoneFolders();
-        return new TreeDiffResult(diff._toHash, diff._seen, diff._unchanged, diff._removed);
+        return new TreeDiffResult(diff._seen, diff._unchanged, diff._removed);
     }
 
     private async Task WalkAsync(CancellationToken ct)
@@ -78,10 +81,15 @@ internal sealed class TreeDiff
                 {
                     try
                     {
-                        foreach (var sub in CompareFolder(dir, rows, pd))
+                        var (subs, toHash) = CompareFolder(dir, rows, pd);
+                        foreach (var sub in subs)
                         {
                             Interlocked.Increment(ref pending);
                             queue.Writer.TryWrite(sub);
+                        }
+                        foreach (var f in toHash)
+                        {
+                            await _sink(f, ct);
                         }
                     }
                     finally
@@ -105,8 +113,8 @@ internal sealed class TreeDiff
         }
     }
 
-    /// <summary>Lists one folder, compares its files with the folder's rows, and returns its subfolders.</summary>
-    private List<string> CompareFolder(string rel, SqliteCommand rows, SqliteParameter pd)
+    /// <summary>Lists one folder, compares its files with the folder's rows, and returns its subfolders and the files to hash.</summary>
+    private (List<string> Subs, List<ScanCandidate> ToHash) CompareFolder(string rel, SqliteCommand rows, SqliteParameter pd)
     {
         var subs = new List<string>();
         var abs = rel.Length == 0 ? _root : Path.Combine(_root, rel);
@@ -118,7 +126,7 @@ internal sealed class TreeDiff
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // not walked: its rows are forgotten with the folders that are gone, as files we cannot read are not served
-            return subs;
+            return (subs, []);
         }
         _walked.TryAdd(rel, 0);
 
@@ -180,14 +188,13 @@ internal sealed class TreeDiff
         {
             _seen += seen;
             _unchanged += unchanged;
-            _toHash.AddRange(toHash);
             foreach (var gone in known.Keys)
             {
                 _removes.Add((rel, gone));
             }
         }
         FlushRemoves(force: false);
-        return subs;
+        return (subs, toHash);
     }
 
     /// <summary>

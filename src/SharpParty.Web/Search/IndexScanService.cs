@@ -110,7 +110,8 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             OnMismatch: rel => LogMismatch(log, "/" + (v.VPath.Length == 0 ? rel : v.VPath + "/" + rel)),
             Progress: p =>
             {
-                Status = new ScanStatus("/" + v.VPath, "hashing", p.FilesDone, p.FilesToHash, p.BytesDone, p.BytesToHash, scanStarted);
+                // while the tree is still compared, new and changed files are already hashed: the totals grow until it ends
+                Status = new ScanStatus("/" + v.VPath, p.Walking ? "comparing" : "hashing", p.FilesDone, p.FilesToHash, p.BytesDone, p.BytesToHash, scanStarted);
                 LogProgress(log, "/" + v.VPath, p.FilesDone, p.FilesToHash, p.BytesDone >> 20, p.BytesToHash >> 20,
                     Math.Round(p.FilesDone / Math.Max(0.001, p.Elapsed.TotalSeconds), 1),
                     Math.Round((p.BytesDone >> 20) / Math.Max(0.001, p.Elapsed.TotalSeconds), 1));
