@@ -42,6 +42,14 @@ internal sealed class FastPropWriter
     private readonly Live[]? _file;
     private readonly Live[]? _dir;
 
+    /// <summary>The UTF-8 of the current name (one instance serves one request, one member at a time; a stackalloc
+    /// would be zeroed on every member).</summary>
+    private readonly byte[] _utf8 = new byte[MaxName * 3];
+
+    /// <summary>The last Content-Type asked for: a folder's files mostly share one.</summary>
+    private string? _lastType;
+    private byte[] _lastTypeBytes = [];
+
     public FastPropWriter(PropRequest req)
     {
         _file = Plan(req, isDir: false);
@@ -90,7 +98,7 @@ internal sealed class FastPropWriter
         {
             return false;
         }
-        Span<byte> utf8 = stackalloc byte[MaxName * 3];
+        Span<byte> utf8 = _utf8;
         // lone surrogates fail here; control characters and U+FFFE/U+FFFF are XmlWriter's to refuse or escape
         if (Utf8.FromUtf16(name, utf8, out _, out var n, replaceInvalidSequences: false) != OperationStatus.Done
             || utf8[..n].IndexOfAnyInRange((byte)0, (byte)0x1f) >= 0 || name.AsSpan().IndexOfAny('\uFFFE', '\uFFFF') >= 0)
@@ -167,18 +175,22 @@ internal sealed class FastPropWriter
     }
 
     /// <summary>The Content-Type of a name as escaped UTF-8 (a handful of distinct values, kept once each).</summary>
-    private static byte[] ContentTypeBytes(string name)
+    private byte[] ContentTypeBytes(string name)
     {
         var type = MimeTypes.ForName(name.AsSpan());
-        if (ContentTypes.TryGetValue(type, out var b))
+        if (!ReferenceEquals(type, _lastType))
         {
-            return b;
+            _lastTypeBytes = ContentTypes.GetOrAdd(type, static t =>
+            {
+                var utf8 = Encoding.UTF8.GetBytes(t);
+                var buf = new byte[utf8.Length * 5];
+                var p = 0;
+                Escape(buf, ref p, utf8);
+                return buf[..p];
+            });
+            _lastType = type;
         }
-        var utf8 = Encoding.UTF8.GetBytes(type);
-        var buf = new byte[utf8.Length * 5];
-        var p = 0;
-        Escape(buf, ref p, utf8);
-        return ContentTypes[type] = buf[..p];
+        return _lastTypeBytes;
     }
 
     private static void Put(Span<byte> s, ref int p, ReadOnlySpan<byte> bytes)
