@@ -149,18 +149,20 @@ internal sealed class VfsTree
     /// </summary>
     public static VfsPath? ChildOf(VfsPath dir, string name)
     {
-        if (dir.Volume is null || dir.FsPath is null || name.Length == 0 || name.Contains('/') || name is "." or "..")
+        if (!IsServedChild(dir, name))
         {
             return null;
         }
         var rel = dir.Rel.Length == 0 ? name : dir.Rel + "/" + name;
-        if (IsHistPath(rel) || Storage.TempNames.IsTemp(name))
-        {
-            return null;
-        }
         var vpath = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
         return new VfsPath(dir.Volume, vpath, rel, Path.Join(dir.FsPath, name), dir.Perms, dir.HasDotSegment || name.StartsWith('.'));
     }
+
+    /// <summary>Whether <see cref="ChildOf"/> gives a path for this name, without making one (a listing that writes only
+    /// the name and the stat of a member needs none).</summary>
+    public static bool IsServedChild(VfsPath dir, string name) =>
+        dir.Volume is not null && dir.FsPath is not null && name.Length > 0 && !name.Contains('/') && name is not ("." or "..")
+        && !IsHistPath(dir.Rel) && !(dir.Rel.Length == 0 && name == ".hist") && !Storage.TempNames.IsTemp(name);
 
     /// <summary>Folders of <paramref name="v"/> (relative, with a trailing '/') where other volumes are mounted over it:
     /// what an index of <paramref name="v"/> holds there belongs to those volumes and their permissions.</summary>

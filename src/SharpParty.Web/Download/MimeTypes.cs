@@ -68,14 +68,20 @@ internal static class MimeTypes
 
     public const string Default = "application/octet-stream";
 
-    public static string ForName(string name)
+    /// <summary>Looks the extension up as a span: a listing asks once per entry and makes no string for it.</summary>
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ByExtension =
+        Map.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static string ForName(string name) => ForName(name.AsSpan());
+
+    public static string ForName(ReadOnlySpan<char> name)
     {
         var dot = name.LastIndexOf('.');
         if (dot < 0 || dot == name.Length - 1)
         {
             return Default;
         }
-        return Map.GetValueOrDefault(name[(dot + 1)..]) ?? Default;
+        return ByExtension.TryGetValue(name[(dot + 1)..], out var type) ? type : Default;
     }
 
     /// <summary><c>?mime=</c> override: only a plain type/subtype is accepted, so a link cannot inject headers.</summary>

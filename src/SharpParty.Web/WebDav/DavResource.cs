@@ -32,11 +32,18 @@ internal sealed record DavResource(string VPath, string? Fs, Volume? Volume, str
 
     /// <summary>From a statx result (see <see cref="FastStat"/>): a folder of many members is described without a
     /// FileSystemInfo per member.</summary>
-    public static DavResource FromStat(string vpath, string fs, Volume? v, string rel, in StatInfo st)
+    public static DavResource FromStat(string vpath, string fs, Volume? v, string rel, in StatInfo st) =>
+        new(vpath, fs, v, rel, st.IsDir, st.IsDir ? 0 : st.Size, MTimeOf(st), CTimeOf(st));
+
+    /// <summary>The mtime of a statx result, to the 100 ns a DateTime holds.</summary>
+    public static DateTime MTimeOf(in StatInfo st) => DateTime.UnixEpoch.AddTicks(st.MTime * TimeSpan.TicksPerSecond + st.MTimeNsec / 100);
+
+    /// <summary>The creation time of a statx result, never later than its mtime (as <see cref="From"/>).</summary>
+    public static DateTime CTimeOf(in StatInfo st)
     {
-        var mtime = DateTime.UnixEpoch.AddTicks(st.MTime * TimeSpan.TicksPerSecond + st.MTimeNsec / 100);
+        var mtime = MTimeOf(st);
         var created = DateTime.UnixEpoch.AddTicks(st.Created * TimeSpan.TicksPerSecond);
-        return new DavResource(vpath, fs, v, rel, st.IsDir, st.IsDir ? 0 : st.Size, mtime, created > mtime ? mtime : created);
+        return created > mtime ? mtime : created;
     }
 
     public static DavResource From(string vpath, FileSystemInfo fi, Volume? v, string rel)

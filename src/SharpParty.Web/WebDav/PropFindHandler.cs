@@ -62,8 +62,9 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
             return;
         }
         var maxLevel = !res.IsDir || depth == "0" ? 0 : depth == "1" ? 1 : int.MaxValue;
+        var fast = new FastPropWriter(req);
         await using var ms = MultistatusWriter.Start(rc, 207);
-        Write(ms, res, req);
+        Write(ms, fast, res, req);
         if (maxLevel == 0 || !t.Can(Perm.Read) && !t.IsVirtual)
         {
             return;
@@ -74,32 +75,116 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         while (queue.Count > 0 && count < MaxInfinite)
         {
             var (dir, level) = queue.Dequeue();
-            // one read for the dead properties of all members, not one per member
-            var members = dir.Volume is not null && NeedsDeadProps(req) ? props.GetMembers(dir.Volume, dir.Rel) : null;
-            foreach (var child in Children(rc, dir))
-            {
-                rc.Http.RequestAborted.ThrowIfCancellationRequested();
-                Write(ms, child.Res, req, child.Res.Volume == dir.Volume ? members : null);
-                await ms.MaybeFlushAsync();
-                if (++count >= MaxInfinite)
-                {
-                    break;
-                }
-                if (child.Res.IsDir && level < maxLevel && child.Path.Can(Perm.Read))
-                {
-                    queue.Enqueue((child.Path, level + 1));
-                }
-            }
+            count = await WriteMembersAsync(rc, ms, fast, req, dir, level < maxLevel ? queue : null, level + 1, count);
         }
     }
 
-    private void Write(MultistatusWriter ms, DavResource r, PropRequest req, Dictionary<string, List<DeadProp>>? members = null)
+    /// <summary>
+    /// The members of one folder the user may see: mounts below it first, then its files and folders (dotfiles only with
+    /// '.', macOS junk only with --dav-mac); symlinks through the whole resolver, the rest as children of the folder the
+    /// resolver already checked (see <see cref="VfsTree.ChildOf"/>), which for the common case are written from the name
+    /// and the stat alone. Folders go on <paramref name="queue"/> when given. Returns the running count of responses.
+    /// </summary>
+    private async Task<int> WriteMembersAsync(RequestContext rc, MultistatusWriter ms, FastPropWriter fast, PropRequest req, VfsPath dir,
+        Queue<(VfsPath Dir, int Level)>? queue, int nextLevel, int count)
+    {
+        var vfs = rc.Options.Vfs;
+        var mounts = vfs.ChildMounts(dir.VPath);
+        foreach (var m in mounts)
+        {
+            var vp = dir.VPath.Length == 0 ? m : dir.VPath + "/" + m;
+            var r = vfs.ResolveNormalized(vp, rc.User);
+            if (r.Ok && (r.Path.Perms & (Perm.Read | Perm.Write | Perm.Get)) != 0 && DavResource.Of(r.Path) is { } mres)
+            {
+                if (!Member(ms, fast, req, null, r.Path, mres, queue, nextLevel, ref count))
+                {
+                    return count;
+                }
+            }
+        }
+        if (dir.IsVirtual || dir.FsPath is null)
+        {
+            return count;
+        }
+        var names = ListNames(rc, dir, mounts);
+        // one statx per member, spread over the cores (as the HTTP listing)
+        var stats = new StatInfo[names.Count];
+        var statted = FastStat.StatAll(dir.FsPath, names, stats);
+        // one read for the dead properties of all members, not one per member; usually there are none
+        var dead = dir.Volume is not null && NeedsDeadProps(req) ? props.GetMembers(dir.Volume, dir.Rel) : null;
+        var hrefPrefix = fast.Usable ? FastPropWriter.HrefPrefix(dir.VPath) : [];
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (statted && stats[i] is { Ok: true, IsLink: false } st)
+            {
+                // a plain member: no resolver walk; without dead properties or locks, no objects either
+                if (!VfsTree.IsServedChild(dir, name))
+                {
+                    continue; // hist folder, upload temp files
+                }
+                if ((dead is null || dead.Count == 0) && !locks.Any && !(st.IsDir && queue is not null)
+                    && fast.TryWrite(ms.Raw, hrefPrefix, name, st.IsDir, st.IsDir ? 0 : st.Size, DavResource.MTimeOf(st), DavResource.CTimeOf(st)))
+                {
+                    if (++count >= MaxInfinite)
+                    {
+                        return count;
+                    }
+                    await ms.MaybeFlushAsync();
+                    continue;
+                }
+                var path = VfsTree.ChildOf(dir, name)!.Value;
+                if (!Member(ms, fast, req, dead, path, DavResource.FromStat(path.VPath, path.FsPath!, path.Volume, path.Rel, st), queue, nextLevel, ref count))
+                {
+                    return count;
+                }
+            }
+            else if (statted && !stats[i].Ok)
+            {
+                continue; // gone between readdir and stat
+            }
+            else
+            {
+                var vp = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
+                var r = rc.Options.Vfs.ResolveNormalized(vp, rc.User);
+                if (!r.Ok || r.Path.Volume != dir.Volume)
+                {
+                    continue; // hist folder, temp files, symlinks out of the volumes
+                }
+                if (DavResource.Of(vp, Path.Join(dir.FsPath, name), r.Path.Volume, r.Path.Rel) is { } res
+                    && !Member(ms, fast, req, dead, r.Path, res, queue, nextLevel, ref count))
+                {
+                    return count;
+                }
+            }
+            await ms.MaybeFlushAsync();
+        }
+        return count;
+    }
+
+    /// <summary>Writes one member that has its objects; false when the answer is full.</summary>
+    private bool Member(MultistatusWriter ms, FastPropWriter fast, PropRequest req, Dictionary<string, List<DeadProp>>? dead, VfsPath path,
+        DavResource res, Queue<(VfsPath Dir, int Level)>? queue, int nextLevel, ref int count)
+    {
+        Write(ms, fast, res, req, dead);
+        if (++count >= MaxInfinite)
+        {
+            return false;
+        }
+        if (res.IsDir && queue is not null && path.Can(Perm.Read))
+        {
+            queue.Enqueue((path, nextLevel));
+        }
+        return true;
+    }
+
+    private void Write(MultistatusWriter ms, FastPropWriter fast, DavResource r, PropRequest req, Dictionary<string, List<DeadProp>>? members = null)
     {
         var dead = r.Volume is null || !NeedsDeadProps(req)
             ? []
             : members is not null ? members.GetValueOrDefault(r.Rel) ?? [] : props.Get(r.Volume, r.Rel);
         var ls = locks.Any ? locks.Covering(r.VPath) : [];
-        if (!FastPropWriter.TryWrite(ms.Xml, ms.Scratch, r, req, dead, ls))
+        if (!fast.TryWrite(ms, r, dead, ls))
         {
             PropWriter.Write(ms.Xml, r, req, dead, ls, locks);
         }
@@ -109,38 +194,21 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
     private static bool NeedsDeadProps(PropRequest req) =>
         !(req.Kind == PropRequestKind.Prop && req.Names.TrueForAll(n => n.NamespaceName == MultistatusWriter.Dav));
 
-    /// <summary>The members of a folder the user may see: mounts below it first, then its files and folders (dotfiles
-    /// only with '.', macOS junk only with --dav-mac); symlinks through the whole resolver, the rest through
-    /// <see cref="VfsTree.ChildOf"/>.</summary>
-    private static IEnumerable<(VfsPath Path, DavResource Res)> Children(RequestContext rc, VfsPath dir)
+    /// <summary>The names in a real folder that may be listed: dotfiles only with '.', macOS junk only with --dav-mac, and
+    /// none that a mount shadows.</summary>
+    private static List<string> ListNames(RequestContext rc, VfsPath dir, IReadOnlyCollection<string> mounts)
     {
-        var vfs = rc.Options.Vfs;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in vfs.ChildMounts(dir.VPath))
-        {
-            var vp = dir.VPath.Length == 0 ? m : dir.VPath + "/" + m;
-            var r = vfs.ResolveNormalized(vp, rc.User);
-            if (r.Ok && (r.Path.Perms & (Perm.Read | Perm.Write | Perm.Get)) != 0 && DavResource.Of(r.Path) is { } res && seen.Add(m))
-            {
-                yield return (r.Path, res);
-            }
-        }
-        if (dir.IsVirtual || dir.FsPath is null)
-        {
-            yield break;
-        }
         var dots = dir.Can(Perm.Dots);
-        var mounts = vfs.ChildMounts(dir.VPath);
         var names = new List<string>();
         try
         {
-            var e = new FileSystemEnumerable<string>(dir.FsPath, (ref FileSystemEntry x) => x.FileName.ToString(), ListOptions)
+            var e = new FileSystemEnumerable<string>(dir.FsPath!, (ref FileSystemEntry x) => x.FileName.ToString(), ListOptions)
             {
                 ShouldIncludePredicate = (ref FileSystemEntry x) => dots || x.FileName[0] != '.',
             };
             foreach (var n in e)
             {
-                if ((rc.Options.DavMac || !DavPaths.IsMacJunk(n)) && !mounts.Contains(n))
+                if ((rc.Options.DavMac || !DavPaths.IsMacJunk(n)) && (mounts.Count == 0 || !mounts.Contains(n)))
                 {
                     names.Add(n);
                 }
@@ -148,39 +216,9 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            yield break;
+            names.Clear();
         }
-        // one statx per member, spread over the cores (as the HTTP listing); a member that is not a symlink is a child of
-        // a folder the resolver already checked, so only symlinks go through the whole resolver again
-        var stats = new StatInfo[names.Count];
-        var fast = FastStat.StatAll(dir.FsPath, names, stats);
-        for (var i = 0; i < names.Count; i++)
-        {
-            var name = names[i];
-            var full = Path.Join(dir.FsPath, name);
-            var vp = dir.VPath.Length == 0 ? name : dir.VPath + "/" + name;
-            if (fast && stats[i] is { Ok: true, IsLink: false } st)
-            {
-                if (VfsTree.ChildOf(dir, name) is { } path)
-                {
-                    yield return (path, DavResource.FromStat(vp, full, path.Volume, path.Rel, st));
-                }
-                continue;
-            }
-            if (fast && !stats[i].Ok)
-            {
-                continue; // gone between readdir and stat
-            }
-            var r = vfs.ResolveNormalized(vp, rc.User);
-            if (!r.Ok || r.Path.Volume != dir.Volume)
-            {
-                continue; // hist folder, temp files, symlinks out of the volumes
-            }
-            if (DavResource.Of(vp, full, r.Path.Volume, r.Path.Rel) is { } res)
-            {
-                yield return (r.Path, res);
-            }
-        }
+        return names;
     }
 
     private static readonly EnumerationOptions ListOptions = new()
