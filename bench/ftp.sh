@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # FTP side by side in one run: SharpParty vs copyparty (pyftpdlib) vs vsftpd. Not part of CI.
-#   1 GiB RETR and STOR (curl, MiB/s), 1,000 small files with lftp mirror up and down (seconds).
+#   1 GiB RETR and STOR (curl, MiB/s), 1,000 small files with lftp mirror up and down (seconds), one file at a time
+#   and 8 at once (mirror -P 8).
 # Medians of RUNS (default 3); ratios ours/peer. Everything on 127.0.0.1; each server is started here and stopped by PID.
 #
 #   CPP_SRC=/work/cpp-src bench/ftp.sh   (needs: curl, lftp, vsftpd, and Debian's /usr/bin/python3 with python3-pyftpdlib
@@ -73,6 +74,7 @@ declare -A port=([ours]=39521 [cpp]=39522 [vs]=39523)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mibs() { awk -v b="$1" 'BEGIN {printf "%.0f", b/1048576}'; }
 declare -A res
+echo "bench: commit $(git -C "$repo" rev-parse --short HEAD), $(date -u '+%F %T') UTC, load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for r in $(seq 1 "$runs"); do
     for s in ours cpp vs; do
         p=${port[$s]}
@@ -87,20 +89,33 @@ for r in $(seq 1 "$runs"); do
         lftp -p "$p" -u anonymous,x 127.0.0.1 -e "set ftp:ssl-allow no; set cmd:fail-exit yes; mirror up/small$r $work/dl$s; quit" >/dev/null
         t2=$(date +%s.%N)
         [[ $(find "$work/dl$s" -type f | wc -l) == 1000 ]] || { echo "bench: $s mirror down incomplete" >&2; exit 1; }
+        # the same with 8 files at once (lftp's own round trips no longer pace everything)
+        rm -rf "$work/dlp$s"
+        t3=$(date +%s.%N)
+        lftp -p "$p" -u anonymous,x 127.0.0.1 -e "set ftp:ssl-allow no; set cmd:fail-exit yes; mirror -R -P 8 $work/src/small up/psmall$r; quit" >/dev/null
+        t4=$(date +%s.%N)
+        lftp -p "$p" -u anonymous,x 127.0.0.1 -e "set ftp:ssl-allow no; set cmd:fail-exit yes; mirror -P 8 up/psmall$r $work/dlp$s; quit" >/dev/null
+        t5=$(date +%s.%N)
+        [[ $(find "$work/dlp$s" -type f | wc -l) == 1000 ]] || { echo "bench: $s mirror -P 8 down incomplete" >&2; exit 1; }
         res[$s.up]+="$(echo "$t1 - $t0" | bc) "
         res[$s.down]+="$(echo "$t2 - $t1" | bc) "
-        echo "run $r $s: retr/stor MiB/s ${res[$s.retr]}/ ${res[$s.stor]}; up/down s ${res[$s.up]}/ ${res[$s.down]}" >&2
+        res[$s.upp]+="$(echo "$t4 - $t3" | bc) "
+        res[$s.downp]+="$(echo "$t5 - $t4" | bc) "
+        echo "run $r $s: retr/stor MiB/s ${res[$s.retr]}/ ${res[$s.stor]}; up/down s ${res[$s.up]}/ ${res[$s.down]}; -P 8 up/down s ${res[$s.upp]}/ ${res[$s.downp]}" >&2
     done
 done
 printf '\n%-28s %12s %12s %12s %10s %10s\n' "metric (median of $runs)" ours copyparty vsftpd "ours/cpp" "ours/vs"
-for m in retr stor up down; do
+for m in retr stor up down upp downp; do
     o=$(echo ${res[ours.$m]} | tr ' ' '\n' | median); c=$(echo ${res[cpp.$m]} | tr ' ' '\n' | median); v=$(echo ${res[vs.$m]} | tr ' ' '\n' | median)
     case $m in
         retr) name="1 GiB RETR MiB/s"; rc=$(echo "scale=2; $o / $c" | bc); rv=$(echo "scale=2; $o / $v" | bc) ;;
         stor) name="1 GiB STOR MiB/s"; rc=$(echo "scale=2; $o / $c" | bc); rv=$(echo "scale=2; $o / $v" | bc) ;;
         up) name="mirror -R 1000 files, s"; rc=$(echo "scale=2; $c / $o" | bc); rv=$(echo "scale=2; $v / $o" | bc) ;;
         down) name="mirror 1000 files, s"; rc=$(echo "scale=2; $c / $o" | bc); rv=$(echo "scale=2; $v / $o" | bc) ;;
+        upp) name="mirror -R -P 8 1000 files, s"; rc=$(echo "scale=2; $c / $o" | bc); rv=$(echo "scale=2; $v / $o" | bc) ;;
+        downp) name="mirror -P 8 1000 files, s"; rc=$(echo "scale=2; $c / $o" | bc); rv=$(echo "scale=2; $v / $o" | bc) ;;
     esac
     printf '%-28s %12s %12s %12s %9sx %9sx\n' "$name" "$o" "$c" "$v" "$rc" "$rv"
 done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(ratios: >1 means ours is faster; all runs: $(declare -p res | tr -d '\n' | cut -c1-600))"

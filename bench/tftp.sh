@@ -17,7 +17,7 @@
 #
 # env: CPP_SRC (/work/cpp-src), CPP_PYTHON (python3), PARTFTPY (unset), SP_BIN (a sharpparty executable; default:
 #      built here with dotnet build -c Release), BENCH_WORK (/tmp/sharpparty-tftp-bench), SIZE_MIB (100), RUNS (3),
-#      BLKSIZE (1468), WINDOWS ("8 16 32"), PORT_CPP (18969), PORT_SP (18970)
+#      BLKSIZE (1468), WINDOWS ("8 16 32 64"), PORT_CPP (18969), PORT_SP (18970)
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +27,7 @@ WORK=${BENCH_WORK:-/tmp/sharpparty-tftp-bench}
 SIZE_MIB=${SIZE_MIB:-100}
 RUNS=${RUNS:-3}
 BLKSIZE=${BLKSIZE:-1468}
-WINDOWS=${WINDOWS:-8 16 32}
+WINDOWS=${WINDOWS:-8 16 32 64}
 PORT_CPP=${PORT_CPP:-18969}
 PORT_SP=${PORT_SP:-18970}
 
@@ -81,6 +81,7 @@ timed() {
     awk -v a="$t0" -v b="$t1" -v m="$SIZE_MIB" 'BEGIN { printf "%.1f", m / (b - a) }'
 }
 
+echo "tftp.sh: commit $(git -C "$REPO" rev-parse --short HEAD), $(date -u '+%F %T') UTC, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A samples
 add() { samples[$1]="${samples[$1]:-} $2"; }
 for ((r = 1; r <= RUNS; r++)); do
@@ -100,7 +101,7 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END { if (NR == 0) print "-"; else if (a[1] == "fail") print "fail"; else print a[int((NR + 1) / 2)] }'; }
 echo
-echo "TFTP, ${SIZE_MIB} MiB, blksize ${BLKSIZE}, median of ${RUNS} (MiB/s; all samples in brackets)"
+echo "TFTP, ${SIZE_MIB} MiB, blksize ${BLKSIZE}, median of ${RUNS} (MiB/s; all samples in brackets); load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| transfer | copyparty | SharpParty | ours / copyparty |"
 echo "|---|---|---|---|"

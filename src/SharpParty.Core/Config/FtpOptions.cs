@@ -36,6 +36,15 @@ internal sealed record FtpOptions
     /// <summary><c>--ftp-ip-max N</c> (ours): control connections per client address (pyftpdlib's max_cons_per_ip is unlimited; 0 = unlimited).</summary>
     public int MaxPerIp { get; init; } = 32;
 
+    /// <summary><c>--ftpv</c>: log every command and reply (passwords masked), as copyparty's verbose pyftpdlib log.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary><c>--ftp4</c>: listen on IPv4 only ("::" becomes 0.0.0.0, other IPv6 addresses are left out).</summary>
+    public bool Ipv4Only { get; init; }
+
+    /// <summary><c>--ftp-ipa CIDR</c>: only clients inside these prefixes may connect; null = anyone.</summary>
+    public IpAllowList? AllowedClients { get; init; }
+
     public bool Enabled => Port >= 0 || TlsPort >= 0;
 
     public static bool TryBuild(Func<string, bool> has, Func<string, string?> last, out FtpOptions options, out string error)
@@ -84,8 +93,16 @@ internal sealed record FtpOptions
             error = "--ftp-wt, --ftp-idle, --ftp-ip-max: expected whole numbers (--ftp-idle at least 1)";
             return false;
         }
+        if (!IpAllowList.TryParse(last("ftp-ipa"), out var ipa, out var ipaError))
+        {
+            error = "--ftp-ipa: " + ipaError;
+            return false;
+        }
         options = new FtpOptions
         {
+            Verbose = has("ftpv"),
+            Ipv4Only = has("ftp4"),
+            AllowedClients = ipa,
             Port = ftp,
             TlsPort = ftps,
             PassiveRange = range,

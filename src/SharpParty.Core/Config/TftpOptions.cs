@@ -34,6 +34,9 @@ internal sealed record TftpOptions
     /// after about 5 timeouts too).</summary>
     public int Retries { get; init; } = 6;
 
+    /// <summary><c>--tftp-ipa CIDR</c>: only clients inside these prefixes are answered; null = anyone.</summary>
+    public IpAllowList? AllowedClients { get; init; }
+
     public const string DefaultListingPattern = @"\.?(dir|ls)(\.txt)?";
 
     public static bool TryBuild(Func<string, bool> has, Func<string, string?> last, out TftpOptions options, out string error)
@@ -72,8 +75,14 @@ internal sealed record TftpOptions
             error = $"--tftp-lsf: not a valid regular expression: {lsf}";
             return false;
         }
+        if (!IpAllowList.TryParse(last("tftp-ipa"), out var ipa, out var ipaError))
+        {
+            error = "--tftp-ipa: " + ipaError;
+            return false;
+        }
         options = new TftpOptions
         {
+            AllowedClients = ipa,
             Port = port,
             PortRange = range,
             Ipv4Only = has("tftp4"),

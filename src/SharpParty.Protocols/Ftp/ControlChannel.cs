@@ -22,10 +22,14 @@ internal sealed class ControlChannel(IDuplexPipe transport) : IAsyncDisposable
 
     public bool IsTls => _tls is not null;
 
+    /// <summary>Set with <c>--ftpv</c>: sees every reply before it is sent.</summary>
+    public Action<string>? Trace { get; set; }
+
     /// <summary>Sends one reply; <paramref name="text"/> is one line or several joined by '\n' (multi-line replies carry
     /// their own "NNN-" prefixes). Never throws for a client that went away.</summary>
     public async Task ReplyAsync(string text)
     {
+        Trace?.Invoke(text);
         await _writeGate.WaitAsync();
         try
         {

@@ -49,6 +49,7 @@ internal enum FtpCommand
     Rnto,
     Abor,
     Xsha512,
+    Hash,
 }
 
 /// <summary>One control line: the verb, its argument (may be empty), or why it could not be read.</summary>
@@ -113,6 +114,7 @@ internal static class FtpLineParser
         ["RNTO"] = FtpCommand.Rnto,
         ["ABOR"] = FtpCommand.Abor,
         ["XSHA512"] = FtpCommand.Xsha512,
+        ["HASH"] = FtpCommand.Hash,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SharpParty.Core.Config;
 using SharpParty.Web.Hosting;
 
@@ -22,6 +23,8 @@ internal sealed class FtpModule : IServerModule
         }
         services.AddSingleton<FtpListeners>();
         services.AddSingleton(new PassivePorts(options.Ftp.PassiveRange, options.Ftp.Port >= 0 && options.Ftp.TlsPort >= 0));
+        services.AddSingleton<FtpPartials>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FtpPartials>());
         services.AddSingleton<FtpStorage>();
         services.AddSingleton<FtpServer>();
     }
@@ -49,9 +52,8 @@ internal sealed class FtpModule : IServerModule
             {
                 continue;
             }
-            foreach (var addr in options.Addresses)
+            foreach (var ip in ListenAddresses(options))
             {
-                var ip = IPAddress.Parse(addr);
                 void Configure(ListenOptions listen)
                 {
                     listeners.Add(listen, secure);
@@ -65,6 +67,28 @@ internal sealed class FtpModule : IServerModule
                 {
                     kestrel.Listen(ip, port, Configure);
                 }
+            }
+        }
+    }
+
+    /// <summary>The -i addresses; with <c>--ftp4</c> "::" stands for every IPv4 address and other IPv6 ones are left out.</summary>
+    private static IEnumerable<IPAddress> ListenAddresses(ServerOptions o)
+    {
+        var seen = new HashSet<IPAddress>();
+        foreach (var a in o.Addresses)
+        {
+            var ip = IPAddress.Parse(a);
+            if (o.Ftp.Ipv4Only && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                if (!ip.Equals(IPAddress.IPv6Any))
+                {
+                    continue;
+                }
+                ip = IPAddress.Any;
+            }
+            if (seen.Add(ip))
+            {
+                yield return ip;
             }
         }
     }
@@ -102,6 +126,18 @@ internal sealed class FtpListeners : IDisposable
         lock (_listens)
         {
             return _listens.Where(l => l.Secure == secure).Select(l => (l.Listen.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault();
+        }
+    }
+
+    /// <summary>Every bound FTP/FTPS endpoint.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints
+    {
+        get
+        {
+            lock (_listens)
+            {
+                return [.. _listens.Select(l => l.Listen.EndPoint).OfType<IPEndPoint>()];
+            }
         }
     }
 

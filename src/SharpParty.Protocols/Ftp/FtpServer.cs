@@ -31,6 +31,13 @@ internal sealed partial class FtpServer(ConfigHolder config, Authenticator auth,
         var control = new ControlChannel(ctx.Transport);
         await using (control)
         {
+            if (config.Current.Ftp.AllowedClients is { } allowed && !allowed.Allows(ip))
+            {
+                // copyparty closes such a connection without a word; one line saying why is kinder to an admin
+                LogOutside(log, ip);
+                await control.ReplyAsync("421 Your address may not use this FTP server (--ftp-ipa).");
+                return;
+            }
             if (bans.IsBanned(ip, out _))
             {
                 await control.ReplyAsync("421 Your address is banned; try again later.");
@@ -58,6 +65,9 @@ internal sealed partial class FtpServer(ConfigHolder config, Authenticator auth,
             }
         }
     }
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "ftp client rejected (--ftp-ipa): {Ip}")]
+    private static partial void LogOutside(ILogger logger, IPAddress ip);
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Debug, Message = "{Protocol} connection from {Ip}")]
     private static partial void LogConnect(ILogger logger, IPAddress ip, string protocol);

@@ -54,6 +54,14 @@ internal sealed partial class FtpSession
 
     public string? RenameFrom { get; set; }
 
+    /// <summary>OPTS HASH: the algorithm HASH uses (draft-bryan-ftpext-hash §4; SHA-512 as copyparty's up2k).</summary>
+    public string HashAlgorithm { get; private set; } = "SHA-512";
+
+    /// <summary>TYPE A: RETR and STOR convert line ends (LF here, CRLF on the wire). A is RFC 959's default (§3.1.1.1)
+    /// and pyftpdlib's, so copyparty's: lftp's <c>put -a</c> sends CRLF text without a TYPE command and expects it.
+    /// Clients moving files send TYPE I first (curl, lftp, ftplib, FileZilla all do).</summary>
+    public bool Ascii { get; private set; } = true;
+
     public DataChannel? PendingData { get; set; }
 
     /// <summary>PROT P: data connections use TLS.</summary>
@@ -118,10 +126,20 @@ internal sealed partial class FtpSession
     {
         if (line.Error is not null)
         {
+            if (_s.Config.Current.Ftp.Verbose)
+            {
+                LogCommand(_s.Log, Peer, line.Verb, "(refused)");
+            }
             await Control.ReplyAsync(line.Error);
             return true;
         }
         var cmd = line.Command;
+        var verbose = _s.Config.Current.Ftp.Verbose;
+        Control.Trace = verbose ? Control.Trace ?? (reply => LogReply(_s.Log, Peer, reply)) : null;
+        if (verbose)
+        {
+            LogCommand(_s.Log, Peer, line.Verb, cmd == FtpCommand.Pass ? "****" : line.Argument);
+        }
         // RFC 959 §4.1.3: ABOR and STAT are answered during a transfer; anything else waits for it to finish
         if (cmd is not (FtpCommand.Abor or FtpCommand.Stat) && Transfer is { } running)
         {
@@ -184,9 +202,15 @@ internal sealed partial class FtpSession
                 await CwdAsync("..");
                 return true;
             case FtpCommand.Type:
-                // binary either way: as vsftpd's default (ascii_*_enable=NO), an A transfer is not rewritten
+                // RFC 959 §3.1.1: A (with the default N format) rewrites line ends on RETR/STOR, I and L 8 are bytes as they are
                 var t = arg.ToUpperInvariant();
-                await Control.ReplyAsync(t is "I" or "A" or "A N" or "L 8" ? $"200 Type set to {t[0]}." : "504 Type not supported.");
+                if (t is "I" or "A" or "A N" or "L 8")
+                {
+                    Ascii = t[0] == 'A';
+                    await Control.ReplyAsync($"200 Type set to {t[0]}.");
+                    return true;
+                }
+                await Control.ReplyAsync("504 Type not supported.");
                 return true;
             case FtpCommand.Mode:
                 await Control.ReplyAsync(arg.Equals("S", StringComparison.OrdinalIgnoreCase) ? "200 Mode S ok." : "504 Only MODE S is supported.");
@@ -267,7 +291,10 @@ internal sealed partial class FtpSession
                 await _files.RntoAsync(arg);
                 return true;
             case FtpCommand.Xsha512:
-                await _files.Sha512Async(arg);
+                await _files.HashAsync(arg, "SHA-512", draftReply: false);
+                return true;
+            case FtpCommand.Hash:
+                await _files.HashAsync(arg, HashAlgorithm, draftReply: true);
                 return true;
             default:
                 await Control.ReplyAsync("502 Command not implemented.");
@@ -290,7 +317,9 @@ internal sealed partial class FtpSession
         {
             lines.AddRange([" AUTH TLS", " PBSZ", " PROT"]);
         }
-        lines.AddRange([" EPRT", " EPSV", " MDTM", " MFMT", " MLST type*;size*;modify*;perm*;", " REST STREAM", " SIZE", " TVFS", " UTF8", " XSHA512", "211 End"]);
+        // draft-bryan-ftpext-hash §5: the algorithms, the one in use marked with '*'
+        var hash = " HASH " + string.Join(';', FileHashes.Algorithms.Select(a => a == HashAlgorithm ? a + "*" : a));
+        lines.AddRange([" EPRT", " EPSV", hash, " MDTM", " MFMT", " MLST type*;size*;modify*;perm*;", " REST STREAM", " SIZE", " TVFS", " UTF8", " XSHA512", "211 End"]);
         return string.Join('\n', lines);
     }
 
@@ -300,6 +329,20 @@ internal sealed partial class FtpSession
         if (a is "UTF8 ON" or "UTF8" or "UTF-8 ON")
         {
             return Control.ReplyAsync("200 Always in UTF8 mode.");
+        }
+        if (a == "HASH")
+        {
+            return Control.ReplyAsync("200 " + HashAlgorithm);
+        }
+        if (a.StartsWith("HASH ", StringComparison.Ordinal))
+        {
+            var want = a[5..].Trim();
+            if (!FileHashes.Algorithms.Contains(want))
+            {
+                return Control.ReplyAsync("501 Unknown algorithm; choose one of " + string.Join(", ", FileHashes.Algorithms) + ".");
+            }
+            HashAlgorithm = want;
+            return Control.ReplyAsync("200 " + want);
         }
         if (a.StartsWith("MLST", StringComparison.Ordinal))
         {
@@ -449,6 +492,12 @@ internal sealed partial class FtpSession
 
     /// <summary>550 saying which permission is missing, or "no such file" with --vague-403.</summary>
     public string Denied(string what) => Options.Vague403 ? "550 No such file or directory." : $"550 Permission denied: you need {what} access here.";
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "ftp {Ip} > {Verb} {Argument}")]
+    private static partial void LogCommand(ILogger logger, IPAddress ip, string verb, string argument);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Information, Message = "ftp {Ip} < {Reply}")]
+    private static partial void LogReply(ILogger logger, IPAddress ip, string reply);
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "ftp login: {User} from {Ip}")]
     private static partial void LogLogin(ILogger logger, string user, IPAddress ip);

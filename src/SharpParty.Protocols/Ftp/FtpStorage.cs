@@ -24,7 +24,7 @@ internal sealed record UploadPlan(string? Refusal, SafeFileHandle? Handle = null
 /// interrupted one keeps its partial file, whose size SIZE reports, so <c>REST n</c> + <c>STOR</c> continues it: new in
 /// SharpParty (copyparty's FTP uploads cannot resume). Finished uploads are recorded like PUTs (index, unpost).
 /// </summary>
-internal sealed class FtpStorage(UploadLedger ledger, UploadLimiter limiter, IndexSet indexes, TimeProvider time)
+internal sealed class FtpStorage(UploadLedger ledger, UploadLimiter limiter, IndexSet indexes, FtpPartials partials, TimeProvider time)
 {
     public IndexSet Indexes => indexes;
 
@@ -160,6 +160,10 @@ internal sealed class FtpStorage(UploadLedger ledger, UploadLimiter limiter, Ind
             {
                 UploadSink.TryDelete(plan.WorkPath); // nothing worth resuming
             }
+            else if (!plan.InPlace)
+            {
+                partials.Remember(vol, plan.WorkPath); // removed if nobody continues it (see FtpPartials)
+            }
             return error;
         }
         var final = t.FsPath!;
@@ -176,6 +180,7 @@ internal sealed class FtpStorage(UploadLedger ledger, UploadLimiter limiter, Ind
                 case PlaceResult.Placed:
                     break;
                 case PlaceResult.Exists:
+                    partials.Remember(vol, plan.WorkPath);
                     return "553 The file was created by someone else meanwhile; yours is kept for a later REST + STOR.";
                 default:
                     UploadSink.TryDelete(plan.WorkPath);

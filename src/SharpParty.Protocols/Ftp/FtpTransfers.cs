@@ -26,9 +26,6 @@ internal sealed class FtpTransfers(FtpSession session)
     /// <summary>Up to this size a file is sent from a pooled buffer rather than by the sendfile thread.</summary>
     private const long SmallFile = 1 << 20;
 
-    /// <summary>Receive buffers: two of 1 MiB, one filling from the socket while the other is written (as UploadSink).</summary>
-    private const int RecvBuffer = 1 << 20;
-
     private ControlChannel Control => session.Control;
 
     public async Task PassiveAsync(bool extended, string arg)
@@ -259,22 +256,23 @@ internal sealed class FtpTransfers(FtpSession session)
             await Control.ReplyAsync($"554 REST offset {offset} is past the end of the file ({length} bytes).");
             return;
         }
-        await StartAsync($"Opening BINARY mode data connection for {FtpPaths.Name(r.Path.VPath)} ({length} bytes).", async (conn, ct) =>
+        var ascii = session.Ascii;
+        await StartAsync($"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {FtpPaths.Name(r.Path.VPath)} ({length} bytes).", async (conn, ct) =>
         {
             await using (fs)
             {
-                await SendFileAsync(conn, fs, offset, length, ct);
+                await SendFileAsync(conn, fs, offset, length, ascii, ct);
             }
             return "226 Transfer complete.";
         }, fs.Dispose);
     }
 
-    private async Task SendFileAsync(DataConnection conn, FileStream fs, long offset, long length, CancellationToken ct)
+    private async Task SendFileAsync(DataConnection conn, FileStream fs, long offset, long length, bool ascii, CancellationToken ct)
     {
         var idle = TimeSpan.FromSeconds(session.Options.Ftp.IdleSeconds);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // small files (most of a mirror) are copied through one pooled buffer: a sendfile thread per file costs more
-        if (conn.Tls is null && length - offset > SmallFile)
+        if (conn.Tls is null && !ascii && length - offset > SmallFile)
         {
             // an ABOR (or the session ending) shuts the socket down, which wakes the sendfile thread
             await using var reg = ct.Register(() =>
@@ -294,6 +292,8 @@ internal sealed class FtpTransfers(FtpSession session)
             return;
         }
         var buf = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        // TYPE A: each LF goes out as CRLF (REST counts bytes of the file, as vsftpd)
+        var wire = ascii ? ArrayPool<byte>.Shared.Rent(512 * 1024) : null;
         try
         {
             var pos = offset;
@@ -305,13 +305,18 @@ internal sealed class FtpTransfers(FtpSession session)
                 {
                     break; // the file shrank while being sent
                 }
-                await conn.Stream.WriteAsync(buf.AsMemory(0, n), guard.Token);
+                var chunk = wire is null ? buf.AsMemory(0, n) : wire.AsMemory(0, FtpAscii.ToNetwork(buf.AsSpan(0, n), wire));
+                await conn.Stream.WriteAsync(chunk, guard.Token);
                 pos += n;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buf);
+            if (wire is not null)
+            {
+                ArrayPool<byte>.Shared.Return(wire);
+            }
         }
     }
 
@@ -333,55 +338,10 @@ internal sealed class FtpTransfers(FtpSession session)
         }
         await StartAsync($"Ok to send data for {FtpPaths.Name(r.Path.VPath)}.", async (conn, ct) =>
         {
-            var (received, error) = await ReceiveAsync(conn, plan, ct);
+            var receiver = new UploadReceiver(conn, plan, session.Ascii ? new AsciiUploadDecoder() : null, TimeSpan.FromSeconds(session.Options.Ftp.IdleSeconds));
+            var (received, error) = await receiver.RunAsync(ct);
             return session.Services.Storage.Finish(session, r.Path, plan, received, error);
         }, () => session.Services.Storage.Finish(session, r.Path, plan, plan.Offset, "425 no data connection"));
-    }
-
-    /// <summary>Socket → file at the planned offset: one buffer fills while the previous one is written.</summary>
-    private async Task<(long End, string? Error)> ReceiveAsync(DataConnection conn, UploadPlan plan, CancellationToken ct)
-    {
-        var idle = TimeSpan.FromSeconds(session.Options.Ftp.IdleSeconds);
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var a = ArrayPool<byte>.Shared.Rent(RecvBuffer);
-        var b = ArrayPool<byte>.Shared.Rent(RecvBuffer);
-        var pos = plan.Offset;
-        var write = ValueTask.CompletedTask;
-        try
-        {
-            var cur = a;
-            while (true)
-            {
-                guard.CancelAfter(idle);
-                var n = await UploadSink.FillAsync(conn.Stream, cur.AsMemory(0, RecvBuffer), RecvBuffer, guard.Token);
-                await write;
-                if (n == 0)
-                {
-                    break;
-                }
-                write = RandomAccess.WriteAsync(plan.Handle!, cur.AsMemory(0, n), pos, guard.Token);
-                pos += n;
-                cur = cur == a ? b : a;
-            }
-            return (pos, null);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            try
-            {
-                await write;
-            }
-            catch (Exception e2) when (e2 is IOException or OperationCanceledException)
-            {
-                e = e2;
-            }
-            return (pos, UploadSink.IsDiskFull(e) ? "452 Disk full; the part received is kept for REST + STOR." : "426 Connection closed; transfer aborted (REST + STOR resumes it).");
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(a);
-            ArrayPool<byte>.Shared.Return(b);
-        }
     }
 
     /// <summary>Sends 150, then opens the data connection and runs <paramref name="work"/> in the background; its

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace SharpParty.Protocols.Tftp;
 
 /// <summary>How a transfer ended, for the log line.</summary>
@@ -44,86 +42,105 @@ internal sealed class ReadTransfer(TransferChannel channel, ReadSource source, T
         }
         var window = opts.WindowSize;
         var slot = opts.BlockSize + TftpPacket.HeaderSize;
-        var ring = ArrayPool<byte>.Shared.Rent(slot * window);
+        // pinned for the transfer, so a window of slices goes to sendmmsg without copying or pinning per send
+        var ring = GC.AllocateUninitializedArray<byte>(slot * window, pinned: true);
         var lengths = new int[window];
-        try
+        using var batch = window > 1 && DatagramBatch.Supported ? new DatagramBatch(window) : null;
+        long acked = 0;      // highest block the client confirmed
+        long buffered = 0;   // highest block read from the source into the ring
+        long next = 1;       // next block to send
+        long last = -1;      // the short (final) block once read
+        var tries = 0;
+        while (true)
         {
-            long acked = 0;      // highest block the client confirmed
-            long buffered = 0;   // highest block read from the source into the ring
-            long next = 1;       // next block to send
-            long last = -1;      // the short (final) block once read
-            var tries = 0;
-            while (true)
+            while (buffered < acked + window && last < 0)
             {
-                while (buffered < acked + window && last < 0)
+                buffered++;
+                var at = (int)((buffered - 1) % window) * slot;
+                var n = Fill(source.Stream, ring.AsSpan(at + TftpPacket.HeaderSize, opts.BlockSize));
+                TftpPacket.WriteDataHeader(ring.AsSpan(at), (ushort)buffered);
+                lengths[(buffered - 1) % window] = n;
+                if (n < opts.BlockSize)
                 {
-                    buffered++;
-                    var at = (int)((buffered - 1) % window) * slot;
-                    var n = Fill(source.Stream, ring.AsSpan(at + TftpPacket.HeaderSize, opts.BlockSize));
-                    TftpPacket.WriteDataHeader(ring.AsSpan(at), (ushort)buffered);
-                    lengths[(buffered - 1) % window] = n;
-                    if (n < opts.BlockSize)
-                    {
-                        last = buffered; // may be an empty block after a file that is a multiple of the block size
-                    }
-                }
-                for (; next <= buffered; next++)
-                {
-                    var i = (int)((next - 1) % window);
-                    if (!channel.Send(ring.AsSpan(i * slot, TftpPacket.HeaderSize + lengths[i])))
-                    {
-                        return TransferOutcome.Closed;
-                    }
-                }
-                var status = channel.Receive(rx, timeout, out var len);
-                if (status == ReceiveStatus.Closed)
-                {
-                    return TransferOutcome.Closed;
-                }
-                if (status == ReceiveStatus.Timeout)
-                {
-                    if (++tries >= retries)
-                    {
-                        channel.Send(TftpPacket.Error(TftpError.Undefined, "timed out"));
-                        return TransferOutcome.TimedOut;
-                    }
-                    next = acked + 1; // the whole unacknowledged window again
-                    continue;
-                }
-                var p = rx.AsSpan(0, len);
-                switch (TftpPacket.OpcodeOf(p))
-                {
-                    case TftpOpcode.Ack when len >= 4:
-                        // the block this ACK names, placed in (acked, buffered]; anything else is old news
-                        var candidate = acked + (ushort)(TftpPacket.BlockOf(p) - (ushort)acked);
-                        if (candidate <= acked || candidate > buffered)
-                        {
-                            continue; // duplicate: never answered by a resend (Sorcerer's Apprentice)
-                        }
-                        BytesSent += SumLengths(lengths, acked + 1, candidate, window);
-                        acked = candidate;
-                        tries = 0;
-                        if (acked == last)
-                        {
-                            return TransferOutcome.Done;
-                        }
-                        if (next > acked + 1 && candidate < next - 1)
-                        {
-                            next = acked + 1; // RFC 7440: a partial ACK marks a gap; resend from there
-                        }
-                        break;
-                    case TftpOpcode.Error:
-                        return TransferOutcome.ClientAborted;
-                    default:
-                        channel.Send(TftpPacket.Error(TftpError.IllegalOperation, "expected an ACK"));
-                        return TransferOutcome.Illegal;
+                    last = buffered; // may be an empty block after a file that is a multiple of the block size
                 }
             }
+            if (!SendWindow(ring, slot, lengths, ref next, buffered, batch))
+            {
+                return TransferOutcome.Closed;
+            }
+            var status = channel.Receive(rx, timeout, out var len);
+            if (status == ReceiveStatus.Closed)
+            {
+                return TransferOutcome.Closed;
+            }
+            if (status == ReceiveStatus.Timeout)
+            {
+                if (++tries >= retries)
+                {
+                    channel.Send(TftpPacket.Error(TftpError.Undefined, "timed out"));
+                    return TransferOutcome.TimedOut;
+                }
+                next = acked + 1; // the whole unacknowledged window again
+                continue;
+            }
+            var p = rx.AsSpan(0, len);
+            switch (TftpPacket.OpcodeOf(p))
+            {
+                case TftpOpcode.Ack when len >= 4:
+                    // the block this ACK names, placed in (acked, buffered]; anything else is old news
+                    var candidate = acked + (ushort)(TftpPacket.BlockOf(p) - (ushort)acked);
+                    if (candidate <= acked || candidate > buffered)
+                    {
+                        continue; // duplicate: never answered by a resend (Sorcerer's Apprentice)
+                    }
+                    BytesSent += SumLengths(lengths, acked + 1, candidate, window);
+                    acked = candidate;
+                    tries = 0;
+                    if (acked == last)
+                    {
+                        return TransferOutcome.Done;
+                    }
+                    if (next > acked + 1 && candidate < next - 1)
+                    {
+                        next = acked + 1; // RFC 7440: a partial ACK marks a gap; resend from there
+                    }
+                    break;
+                case TftpOpcode.Error:
+                    return TransferOutcome.ClientAborted;
+                default:
+                    channel.Send(TftpPacket.Error(TftpError.IllegalOperation, "expected an ACK"));
+                    return TransferOutcome.Illegal;
+            }
         }
-        finally
+    }
+
+    /// <summary>Blocks next..buffered of the ring, in one sendmmsg when there are several.</summary>
+    private unsafe bool SendWindow(byte[] ring, int slot, int[] lengths, ref long next, long buffered, DatagramBatch? batch)
+    {
+        var window = lengths.Length;
+        if (batch is null || buffered - next < 1)
         {
-            ArrayPool<byte>.Shared.Return(ring);
+            for (; next <= buffered; next++)
+            {
+                var i = (int)((next - 1) % window);
+                if (!channel.Send(ring.AsSpan(i * slot, TftpPacket.HeaderSize + lengths[i])))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
+        // the ring is pinned (allocated on the pinned heap), so its address holds after this block
+        fixed (byte* r = ring)
+        {
+            for (; next <= buffered; next++)
+            {
+                var i = (int)((next - 1) % window);
+                batch.Add(r + (i * slot), TftpPacket.HeaderSize + lengths[i]);
+            }
+        }
+        return channel.Send(batch);
     }
 
     /// <summary>Sends <paramref name="packet"/> until block <paramref name="block"/> is acknowledged (only for the OACK).</summary>

@@ -22,8 +22,11 @@ internal sealed class ReadSource(Stream stream, long? size, string vpath) : IDis
 
 /// <summary>Where a write goes: a temp file next to the target (hidden from every listing and download), renamed when the
 /// last block is in.</summary>
-internal sealed class WriteTarget(FileStream stream, string tempPath, string finalPath, bool overwrite, string vpath) : IDisposable
+internal sealed class WriteTarget(FileStream stream, string tempPath, string finalPath, bool overwrite, VfsPath path) : IDisposable
 {
+    /// <summary>The target as the resolver saw it (volume and path in it, for the index).</summary>
+    public VfsPath Path { get; } = path;
+
     public FileStream Stream { get; } = stream;
 
     public string TempPath { get; } = tempPath;
@@ -33,7 +36,7 @@ internal sealed class WriteTarget(FileStream stream, string tempPath, string fin
     /// <summary>The client may replace an existing file (it has <c>d</c>, as copyparty's tftpd asks).</summary>
     public bool Overwrite { get; } = overwrite;
 
-    public string VPath { get; } = vpath;
+    public string VPath => Path.VPath;
 
     public void Dispose() => Stream.Dispose();
 }
@@ -144,7 +147,7 @@ internal static class TftpFiles
         try
         {
             var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            target = new WriteTarget(fs, temp, t.FsPath, overwrite, t.VPath);
+            target = new WriteTarget(fs, temp, t.FsPath, overwrite, t);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharpParty.Core.Config;
+using SharpParty.Core.Vfs;
+using SharpParty.Web.Up2k;
 using SharpParty.Web.Hosting;
 
 namespace SharpParty.Protocols.Tftp;
@@ -14,7 +16,7 @@ namespace SharpParty.Protocols.Tftp;
 /// then runs on its own socket and thread (RFC 1350 §4), at most <c>--tftp-max</c> at once. Written by hand: no TFTP
 /// server library is served in our NuGet copy.
 /// </summary>
-internal sealed partial class TftpService(ConfigHolder config, ILogger<TftpService> log) : BackgroundService
+internal sealed partial class TftpService(ConfigHolder config, UploadLedger ledger, ILogger<TftpService> log) : BackgroundService
 {
     private readonly List<Socket> _listeners = [];
     /// <summary>Requests being served, by client port and request bytes: a client that repeats its request (our first
@@ -115,6 +117,12 @@ internal sealed partial class TftpService(ConfigHolder config, ILogger<TftpServi
             }
             var client = (IPEndPoint)from;
             var o = config.Current;
+            if (o.Tftp.AllowedClients is { } allowed && !allowed.Allows(client.Address))
+            {
+                // no answer: UDP sources are easy to forge, and copyparty drops these too
+                LogOutside(log, client);
+                continue;
+            }
             if (!TftpRequest.TryParse(buf.AsSpan(0, len), out var req, out var error))
             {
                 Reply(listener, client, TftpPacket.Error(TftpError.IllegalOperation, error));
@@ -177,6 +185,10 @@ internal sealed partial class TftpService(ConfigHolder config, ILogger<TftpServi
                     }
                 }
                 LogTransfer(log, client, "WRQ", target.VPath, w.BytesReceived, opts.BlockSize, opts.WindowSize, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (outcome == TransferOutcome.Done)
+                {
+                    Record(target, client);
+                }
                 // the client may start its next request from the same port while we linger for a lost final ACK
                 _active.TryRemove(key, out _);
                 w.Dally();
@@ -206,6 +218,24 @@ internal sealed partial class TftpService(ConfigHolder config, ILogger<TftpServi
         {
             _active.TryRemove(key, out _);
             Interlocked.Decrement(ref _running);
+        }
+    }
+
+    /// <summary>A finished upload goes into the volume's upload registry and index (hashed there in the background), as
+    /// FTP and HTTP uploads do; the uploader is anonymous (<c>*</c>) at the client's address.</summary>
+    private void Record(WriteTarget target, IPEndPoint client)
+    {
+        var t = target.Path;
+        var slash = t.Rel.LastIndexOf('/');
+        try
+        {
+            var size = new FileInfo(target.FinalPath).Length;
+            var ip = client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
+            ledger.Record(t.Volume!, slash < 0 ? "" : t.Rel[..slash], t.Rel[(slash + 1)..], size, Identity.Anonymous, ip.ToString());
+        }
+        catch (IOException)
+        {
+            // the file was moved or removed right after it landed: nothing to record
         }
     }
 
@@ -253,6 +283,9 @@ internal sealed partial class TftpService(ConfigHolder config, ILogger<TftpServi
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "tftp {Client}: too many transfers at once (--tftp-max); told to retry")]
     private static partial void LogBusy(ILogger logger, IPEndPoint client);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "tftp client rejected (--tftp-ipa): {Client}")]
+    private static partial void LogOutside(ILogger logger, IPEndPoint client);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "tftp {Client} {Name}: transfer failed")]
     private static partial void LogFailure(ILogger logger, Exception e, IPEndPoint client, string name);

@@ -75,6 +75,9 @@ internal sealed class TransferChannel : IDisposable
         }
     }
 
+    /// <summary>Sends a queued window of datagrams in one call; false when the client is unreachable.</summary>
+    public bool Send(DatagramBatch batch) => batch.Send(_socket);
+
     /// <summary>Waits up to <paramref name="timeout"/> for a datagram from the client.</summary>
     public ReceiveStatus Receive(Span<byte> buffer, TimeSpan timeout, out int length)
     {

@@ -73,6 +73,7 @@ public class FtpLftpTests
         await using (var c = await RawFtp.ConnectAsync(port))
         {
             await c.LoginAsync("ed", "hunter2");
+            Assert.StartsWith("200", await c.CmdAsync("TYPE I"), StringComparison.Ordinal); // binary, as lftp itself sends
             var pasv = await c.CmdAsync("EPSV");
             using var d = new TcpClient();
             await d.ConnectAsync("127.0.0.1", int.Parse(pasv.Split('|')[3], System.Globalization.CultureInfo.InvariantCulture));
