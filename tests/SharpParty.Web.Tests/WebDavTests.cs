@@ -561,4 +561,52 @@ public sealed partial class WebDavTests
         (_, after) = await s.Client.SendText(PropFind, "/a/q.txt", null, ("Depth", "0"));
         Assert.DoesNotContain(">blue</", after, StringComparison.Ordinal);
     }
+
+    /// <summary>A big folder of odd names over a real socket: the fast path and the XmlWriter path (a tab in a name, a
+    /// member with a dead property) in one streamed answer that parses, names every member once, and whose hrefs decode
+    /// back to the names.</summary>
+    [Fact]
+    public async Task A_big_depth_1_listing_of_odd_names_is_whole_and_exact()
+    {
+        string[] odd = ["a & b <c>.txt", "æøå 中文.JPG", "emoji \U0001F600.png", "100% done?#.bin", " lead and trail ", "tab\there.txt", "semi;colon=x+y.html"];
+        await using var s = await TestServer.StartAsync(["-v", "a:a:rwmd"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "a", "sub dir"));
+            foreach (var n in odd)
+            {
+                File.WriteAllText(Path.Combine(root, "a", n), n);
+            }
+            for (var i = 0; i < 600; i++)
+            {
+                File.WriteAllText(Path.Combine(root, "a", $"f{i:D4} ø.txt"), "x");
+            }
+        });
+        var (st, _) = await s.Client.SendText(PropPatch, "/a/f0007%20%C3%B8.txt", new StringContent(
+            "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"urn:z\"><D:set><D:prop><Z:color>red</Z:color></D:prop></D:set></D:propertyupdate>",
+            Encoding.UTF8, "application/xml"));
+        Assert.Equal(HttpStatusCode.MultiStatus, st);
+        (st, var body) = await s.Client.SendText(PropFind, "/a/", null, ("Depth", "1"));
+        Assert.Equal(HttpStatusCode.MultiStatus, st);
+        Assert.True(body.Length > 300_000, "the answer spans several 64 KiB sends");
+        var d = System.Xml.Linq.XNamespace.Get("DAV:");
+        var responses = System.Xml.Linq.XDocument.Parse(body).Root!.Elements(d + "response").ToList();
+        Assert.Equal(1 + 1 + odd.Length + 600, responses.Count);
+        var byName = new Dictionary<string, System.Xml.Linq.XElement>(StringComparer.Ordinal);
+        foreach (var r in responses.Skip(1))
+        {
+            var name = r.Descendants(d + "displayname").Single().Value;
+            var href = r.Element(d + "href")!.Value;
+            Assert.Equal("/a/" + name + (name == "sub dir" ? "/" : ""), Uri.UnescapeDataString(href));
+            byName.Add(name, r);
+        }
+        foreach (var n in odd)
+        {
+            Assert.Equal(Encoding.UTF8.GetByteCount(n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                byName[n].Descendants(d + "getcontentlength").Single().Value);
+        }
+        Assert.Equal("red", byName["f0007 ø.txt"].Descendants(System.Xml.Linq.XNamespace.Get("urn:z") + "color").Single().Value);
+        Assert.Empty(byName["f0008 ø.txt"].Descendants(System.Xml.Linq.XNamespace.Get("urn:z") + "color"));
+        Assert.Equal("image/jpeg", byName["æøå 中文.JPG"].Descendants(d + "getcontenttype").Single().Value);
+        Assert.Single(byName["sub dir"].Descendants(d + "collection"));
+    }
 }
