@@ -33,7 +33,7 @@ public class WireTests
         var (_, dir, rand) = MakeDemo();
         await using var peer = await ConnectAsync(s.WsUrl(), HelloJson(DemoHash, "receiver"));
         var send = Transfer.SendAsync(s.WsUrl(), "demo-code", [dir], TextWriter.Null, default, "--compress", "off");
-        Assert.Equal("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}]}",
+        Assert.Equal("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}],\"x_caps\":[\"batch1\"]}",
             await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"file\",\"path\":\"d/empty\",\"size\":0,\"compression\":\"none\",\"append_from\":0}", await peer.ReceiveTextAsync(Short));
         var empty = (await peer.ReceiveAsync(Short))!.Value.Data;
@@ -95,7 +95,7 @@ public class WireTests
             Assert.Equal("enc_manifest", m.RootElement.GetProperty("type").GetString());
             cipher.Seed(Convert.FromHexString(m.RootElement.GetProperty("nonce").GetString()!));
             var clear = cipher.Decrypt(Convert.FromHexString(m.RootElement.GetProperty("hidden_manifest").GetString()!));
-            Assert.Equal("{\"type\":\"manifest\",\"resume\":true,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}]}",
+            Assert.Equal("{\"type\":\"manifest\",\"resume\":true,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}],\"x_caps\":[\"batch1\"]}",
                 Encoding.UTF8.GetString(clear!));
         }
         // the receiver's reply takes the next nonce, in the other direction
