@@ -209,6 +209,7 @@ public class BatchTests
             Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync());
         }
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync());
+        await peer.CloseAsync();
         Assert.Equal(0, await send);
     }
 

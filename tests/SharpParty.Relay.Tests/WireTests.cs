@@ -56,6 +56,7 @@ public class WireTests
         Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Null(await peer.ReceiveAsync(Short)); // and then it closes
+        await peer.CloseAsync(); // our answer: the sender waits for it (up to 10 s)
         Assert.Equal(0, await send);
     }
 
@@ -79,6 +80,7 @@ public class WireTests
         Assert.Equal(rand[1500000..], f[40..]);
         Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
+        await peer.CloseAsync();
         Assert.Equal(0, await send);
     }
 
@@ -126,6 +128,7 @@ public class WireTests
             Assert.Equal(size == 0 ? [] : rand, got.ToArray());
         }
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
+        await peer.CloseAsync();
         Assert.Equal(0, await send);
     }
 
