@@ -127,6 +127,27 @@ public class MailboxTests
         }
     }
 
+    [Fact]
+    public async Task ADropReplacesAnExistingFileOnlyWithTheDeletePermission()
+    {
+        await using var s = await TestServer.StartAsync(["--relay", "--relay-box", "0", "-v", "box:box:rw", "-v", "del:del:rwd"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "box", "p"));
+            Directory.CreateDirectory(Path.Combine(root, "del", "p"));
+            File.WriteAllText(Path.Combine(root, "box", "p", "f.txt"), "old");
+            File.WriteAllText(Path.Combine(root, "del", "p", "f.txt"), "old");
+        });
+        var root = Relays.TempDir();
+        Directory.CreateDirectory(Path.Combine(root, "p"));
+        File.WriteAllText(Path.Combine(root, "p", "f.txt"), "new");
+        var err = new StringWriter();
+        Assert.Equal(3, await Transfer.SendAsync(s.WsUrl("/.cpr/relay/box"), "c", [Path.Combine(root, "p")], err, default));
+        Assert.Contains("needs the d permission", err.ToString());
+        Assert.Equal("old", File.ReadAllText(s.PathOf("box/p/f.txt")));
+        Assert.Equal(0, await Transfer.SendAsync(s.WsUrl("/.cpr/relay/del"), "c", [Path.Combine(root, "p")], err, default));
+        Assert.Equal("new", File.ReadAllText(s.PathOf("del/p/f.txt")));
+    }
+
     [Theory]
     [InlineData("../escaped.txt")]
     [InlineData("/tmp/sp-box-absolute.txt")]

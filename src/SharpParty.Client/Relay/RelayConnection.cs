@@ -110,6 +110,9 @@ internal sealed class RelayConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The other side's close code, once it closed.</summary>
+    public WebSocketCloseStatus? CloseStatus => _ws.CloseStatus;
+
     /// <summary>Why the relay closed, when it did (e.g. "Duplicate role for code").</summary>
     public string? CloseReason => _ws.CloseStatus is { } s ? $"{(int)s} {_ws.CloseStatusDescription}".TrimEnd() : null;
 

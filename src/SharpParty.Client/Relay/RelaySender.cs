@@ -137,6 +137,11 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                 TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         progress.Finish();
+        // a receiver of ours (or the mailbox) that gave up says why in its close; p2p-copy's sender never looks
+        if (conn.CloseStatus is { } st && st is not (System.Net.WebSockets.WebSocketCloseStatus.NormalClosure or System.Net.WebSockets.WebSocketCloseStatus.Empty))
+        {
+            throw new RelayProtocolException("the receiver gave up: " + conn.CloseReason);
+        }
         if (terminal)
         {
             await error.WriteLineAsync(progress.Summary("sent", Sent));
