@@ -10,6 +10,7 @@
 # python3-typer, python3-argon2 and python3-cryptography installed.
 #
 #   P2P_SRC=/path/to/p2p-copy/src SP=/path/to/sharpparty bench/relay.sh [RUNS]
+# SETS="small" limits the data sets; IMPLS="sp sp0 py" adds ours with the extensions off (sp0).
 set -euo pipefail
 runs=${1:-3}
 src=${P2P_SRC:?set P2P_SRC to the src folder of p2p-copy}
@@ -50,22 +51,25 @@ cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/
 hwm_of() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-one() { # $1 = sp|py, $2 = big|small, $3 = plain|enc; appends "wall cpu" to $work/res-$1-$2-$3
+one() { # $1 = sp|sp0|py, $2 = big|small, $3 = plain|enc; appends "wall cpu" to $work/res-$1-$2-$3
+    # sp0: ours with our extensions off (SHARPPARTY_RELAY_NO_EXT=1: p2p-copy's messages one by one), for comparison
     local url flags=() relay_pid before t0 t1 code="bench-$RANDOM-$RANDOM"
+    local ext=1
+    [[ $1 == sp0 ]] && ext=0
     [[ $3 == enc ]] && flags=(--encrypt)
     rm -rf "$work/out"
-    if [[ $1 == sp ]]; then url="ws://127.0.0.1:$port_sp/.cpr/relay"; relay_pid=$pid_sp; else url="ws://127.0.0.1:$port_py"; relay_pid=$pid_py; fi
+    if [[ $1 == sp* ]]; then url="ws://127.0.0.1:$port_sp/.cpr/relay"; relay_pid=$pid_sp; else url="ws://127.0.0.1:$port_py"; relay_pid=$pid_py; fi
     before=$(cpu_of "$relay_pid")
     t0=$(date +%s.%N)
-    if [[ $1 == sp ]]; then
-        /usr/bin/time -f "%U %S" -o "$work/t-recv" "$sp" receive "$url" "$code" --out "$work/out" "${flags[@]}" >"$work/recv.log" 2>&1 &
+    if [[ $1 == sp* ]]; then
+        SHARPPARTY_RELAY_NO_EXT=$((1 - ext)) /usr/bin/time -f "%U %S" -o "$work/t-recv" "$sp" receive "$url" "$code" --out "$work/out" "${flags[@]}" >"$work/recv.log" 2>&1 &
     else
         /usr/bin/time -f "%U %S" -o "$work/t-recv" bash -c "$(declare -f p2p); work='$work' src='$src' p2p receive '$url' '$code' --out '$work/out' ${flags[*]}" >"$work/recv.log" 2>&1 &
     fi
     local rpid=$!
     sleep 0.2
-    if [[ $1 == sp ]]; then
-        /usr/bin/time -f "%U %S" -o "$work/t-send" "$sp" send "$url" "$code" "$work/data/$2" "${flags[@]}" >"$work/send.log" 2>&1 || echo "send failed ($1 $2 $3)" >&2
+    if [[ $1 == sp* ]]; then
+        SHARPPARTY_RELAY_NO_EXT=$((1 - ext)) /usr/bin/time -f "%U %S" -o "$work/t-send" "$sp" send "$url" "$code" "$work/data/$2" "${flags[@]}" >"$work/send.log" 2>&1 || echo "send failed ($1 $2 $3)" >&2
     else
         /usr/bin/time -f "%U %S" -o "$work/t-send" bash -c "$(declare -f p2p); work='$work' src='$src' p2p send '$url' '$code' '$work/data/$2' ${flags[*]}" >"$work/send.log" 2>&1 || echo "send failed ($1 $2 $3)" >&2
     fi
@@ -78,18 +82,21 @@ one() { # $1 = sp|py, $2 = big|small, $3 = plain|enc; appends "wall cpu" to $wor
 }
 
 rm -f "$work"/res-*
-for set in small big; do
+echo "commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for set in ${SETS:-small big}; do
     for _ in $(seq "$runs"); do
         for mode in plain enc; do
-            for impl in sp py; do one "$impl" "$set" "$mode"; done
+            for impl in ${IMPLS:-sp py}; do one "$impl" "$set" "$mode"; done
         done
     done
     echo "relay peak RSS after the $set runs: sharpparty $(hwm_of $pid_sp) MiB, p2p-copy $(hwm_of $pid_py) MiB"
 done
 
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+for f in "$work"/res-*; do echo "samples ${f##*/res-} (wall cpu): $(tr '\n' ';' <"$f")"; done
 echo
 printf '%-6s %-6s | %-26s | %-26s | %s\n' set mode "sharpparty wall s (cpu s)" "p2p-copy wall s (cpu s)" "speed-up wall (cpu)"
-for set in small big; do
+for set in ${SETS:-small big}; do
     for mode in plain enc; do
         sw=$(cut -d' ' -f1 "$work/res-sp-$set-$mode" | median); sc=$(cut -d' ' -f2 "$work/res-sp-$set-$mode" | median)
         pw=$(cut -d' ' -f1 "$work/res-py-$set-$mode" | median); pc=$(cut -d' ' -f2 "$work/res-py-$set-$mode" | median)
@@ -97,3 +104,10 @@ for set in small big; do
             "$(awk -v a="$pw" -v b="$sw" 'BEGIN {print a / b}')" "$(awk -v a="$pc" -v b="$sc" 'BEGIN {print a / b}')"
     done
 done
+if compgen -G "$work/res-sp0-*" >/dev/null; then
+    echo
+    echo "ours with the extensions off (SHARPPARTY_RELAY_NO_EXT=1), medians wall s (cpu s):"
+    for f in "$work"/res-sp0-*; do
+        echo "  ${f##*/res-sp0-}: $(cut -d' ' -f1 "$f" | median) ($(cut -d' ' -f2 "$f" | median))"
+    done
+fi

@@ -147,3 +147,87 @@ public class TransferTests
         Assert.Equal(4, await Client.Relay.RelayCommand.ReceiveAsync(["ws://127.0.0.1:1/", "c", "--out", Relays.TempDir()], TextWriter.Null, TextWriter.Null, false, default));
     }
 }
+
+/// <summary>The batch1 extension between our own commands, and its fallback.</summary>
+public class BatchTests
+{
+    private static string MakeSmallFiles(string root, int n)
+    {
+        var src = Path.Combine(root, "many");
+        Directory.CreateDirectory(Path.Combine(src, "sub"));
+        var rnd = new Random(11);
+        for (var i = 0; i < n; i++)
+        {
+            File.WriteAllBytes(Path.Combine(src, i % 3 == 0 ? "sub" : "", $"f{i:D4}.bin"), Relays.RandomBytes(rnd.Next(0, 8 << 10), i));
+        }
+        // a file bigger than a batch item in the middle: the batch before it must go out first
+        File.WriteAllBytes(Path.Combine(src, "f0200-big.bin"), Relays.RandomBytes((1 << 20) + 777, 99));
+        return src;
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("--encrypt")]
+    [InlineData("--resume")]
+    public async Task ManySmallFilesTravelInFewMessagesAndArriveIdentical(string flag)
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var src = MakeSmallFiles(root, 400);
+        var outDir = Path.Combine(root, "out");
+        string[] flags = flag.Length == 0 ? [] : [flag];
+        var r = await Transfer.RunAsync(s.WsUrl(), "small", outDir, [src], flags, flag == "--encrypt" ? flags : []);
+        Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
+        var want = Transfer.Snapshot(src);
+        var got = Transfer.Snapshot(Path.Combine(outDir, "many"));
+        Assert.Equal(want.Keys.Order(), got.Keys.Order());
+        Assert.All(want, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(got[kv.Key]), kv.Key));
+        // 401 files are 1,203 messages one by one; batched, a few dozen
+        var c = s.Services.GetRequiredService<RelayHub>().Counters;
+        Assert.InRange(c.MessagesTotal, 5, 200);
+    }
+
+    [Fact]
+    public async Task AReceiverThatDoesNotEchoGetsP2pCopysMessagesOneByOne()
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var src = Path.Combine(root, "d");
+        Directory.CreateDirectory(src);
+        for (var i = 0; i < 20; i++)
+        {
+            File.WriteAllText(Path.Combine(src, $"{i:D2}.txt"), $"file {i}");
+        }
+        await using var peer = await RawPeer.ConnectAsync(s.WsUrl(), RawPeer.HelloJson(Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData("quiet"u8)), "receiver"));
+        var send = Transfer.SendAsync(s.WsUrl(), "quiet", [src], TextWriter.Null, default, "--compress", "off");
+        Assert.Contains("\"x_caps\":[\"batch1\"]", await peer.ReceiveTextAsync());
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.StartsWith("{\"type\":\"file\",", await peer.ReceiveTextAsync());
+            Assert.False((await peer.ReceiveAsync())!.Value.Text);
+            Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync());
+        }
+        Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync());
+        await peer.CloseAsync();
+        Assert.Equal(0, await send);
+    }
+
+    [Fact]
+    public async Task ABrokenBatchStopsTheReceiver()
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var err = new StringWriter();
+        var recv = Transfer.ReceiveAsync(s.WsUrl(), "demo-code", Path.Combine(root, "out"), err, default);
+        await using var peer = await RawPeer.ConnectAsync(s.WsUrl(), RawPeer.HelloJson(Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData("demo-code"u8)), "sender"));
+        await peer.ReceiveTextAsync();
+        await peer.SendTextAsync("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"f\",\"size\":2}],\"x_caps\":[\"batch1\"]}");
+        Assert.Equal("{\"type\":\"x_caps\",\"x_caps\":[\"batch1\"]}", await peer.ReceiveTextAsync());
+        await peer.SendTextAsync("{\"type\":\"x_batch\"}");
+        await peer.SendBinaryAsync([1, 0, 0, 0, 200, .. "{}"u8]); // claims 200 bytes, has 2
+        Assert.Equal(4, await recv);
+        Assert.Contains("broken x_batch", err.ToString());
+    }
+}

@@ -33,7 +33,7 @@ public class WireTests
         var (_, dir, rand) = MakeDemo();
         await using var peer = await ConnectAsync(s.WsUrl(), HelloJson(DemoHash, "receiver"));
         var send = Transfer.SendAsync(s.WsUrl(), "demo-code", [dir], TextWriter.Null, default, "--compress", "off");
-        Assert.Equal("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}]}",
+        Assert.Equal("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}],\"x_caps\":[\"batch1\"]}",
             await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"file\",\"path\":\"d/empty\",\"size\":0,\"compression\":\"none\",\"append_from\":0}", await peer.ReceiveTextAsync(Short));
         var empty = (await peer.ReceiveAsync(Short))!.Value.Data;
@@ -56,6 +56,7 @@ public class WireTests
         Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Null(await peer.ReceiveAsync(Short)); // and then it closes
+        await peer.CloseAsync(); // our answer: the sender waits for it (up to 10 s)
         Assert.Equal(0, await send);
     }
 
@@ -79,6 +80,7 @@ public class WireTests
         Assert.Equal(rand[1500000..], f[40..]);
         Assert.Equal("{\"type\":\"file_eof\"}", await peer.ReceiveTextAsync(Short));
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
+        await peer.CloseAsync();
         Assert.Equal(0, await send);
     }
 
@@ -95,7 +97,7 @@ public class WireTests
             Assert.Equal("enc_manifest", m.RootElement.GetProperty("type").GetString());
             cipher.Seed(Convert.FromHexString(m.RootElement.GetProperty("nonce").GetString()!));
             var clear = cipher.Decrypt(Convert.FromHexString(m.RootElement.GetProperty("hidden_manifest").GetString()!));
-            Assert.Equal("{\"type\":\"manifest\",\"resume\":true,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}]}",
+            Assert.Equal("{\"type\":\"manifest\",\"resume\":true,\"entries\":[{\"path\":\"d/empty\",\"size\":0},{\"path\":\"d/rand.bin\",\"size\":2500000}],\"x_caps\":[\"batch1\"]}",
                 Encoding.UTF8.GetString(clear!));
         }
         // the receiver's reply takes the next nonce, in the other direction
@@ -126,6 +128,7 @@ public class WireTests
             Assert.Equal(size == 0 ? [] : rand, got.ToArray());
         }
         Assert.Equal("{\"type\":\"eof\"}", await peer.ReceiveTextAsync(Short));
+        await peer.CloseAsync();
         Assert.Equal(0, await send);
     }
 

@@ -13,8 +13,13 @@ internal sealed class ReceivePaths
     private readonly string _root;
     private readonly string _realRoot;
 
-    public ReceivePaths(string outDir)
+    /// <summary>When set, decides where a (shape-checked) path goes instead of the symlink check below <c>--out</c>:
+    /// the full path, or null and why not. The relay's mailbox resolves through the server's Vfs here.</summary>
+    private readonly Func<string, (string? Full, string Error)>? _resolve;
+
+    public ReceivePaths(string outDir, Func<string, (string? Full, string Error)>? resolve = null)
     {
+        _resolve = resolve;
         _root = Path.GetFullPath(outDir).TrimEnd('/');
         if (_root.Length == 0)
         {
@@ -56,6 +61,12 @@ internal sealed class ReceivePaths
         if (!IsSafe(rel, out error))
         {
             return false;
+        }
+        if (_resolve is not null)
+        {
+            (var f, error) = _resolve(rel);
+            full = f ?? "";
+            return f is not null;
         }
         full = _root == "/" ? "/" + rel : _root + "/" + rel;
         var real = SymlinkGuard.RealPathOfDeepestExisting(Path.GetDirectoryName(full)!);

@@ -28,9 +28,14 @@ internal sealed class RelayConnection : IAsyncDisposable
     /// <summary>Our receive cap: p2p-copy's 2 MiB plus the slack our relay allows.</summary>
     public const int MaxMessage = WireFrame.MaxMessage + (64 << 10);
 
-    private readonly ClientWebSocket _ws;
+    private readonly WebSocket _ws;
 
-    private RelayConnection(ClientWebSocket ws) => _ws = ws;
+    private RelayConnection(WebSocket ws) => _ws = ws;
+
+    /// <summary>A socket accepted by the server, for the relay's mailbox, which plays one side itself. Not disposed here.</summary>
+    public static RelayConnection Over(WebSocket accepted) => new(accepted) { _owned = false };
+
+    private bool _owned = true;
 
     public static async Task<RelayConnection> ConnectAsync(string url, CancellationToken ct)
     {
@@ -105,6 +110,9 @@ internal sealed class RelayConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The other side's close code, once it closed.</summary>
+    public WebSocketCloseStatus? CloseStatus => _ws.CloseStatus;
+
     /// <summary>Why the relay closed, when it did (e.g. "Duplicate role for code").</summary>
     public string? CloseReason => _ws.CloseStatus is { } s ? $"{(int)s} {_ws.CloseStatusDescription}".TrimEnd() : null;
 
@@ -124,15 +132,21 @@ internal sealed class RelayConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends our close without waiting for the answer (another task is reading).</summary>
-    public async Task CloseOutputAsync()
+    /// <summary>Sends our close without waiting for the answer (another task is reading); with a reason, for a
+    /// transfer given up (the relay passes it on to the other side).</summary>
+    public async Task CloseOutputAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? reason = null)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        // a close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5)
+        while (reason is not null && Encoding.UTF8.GetByteCount(reason) > 123)
+        {
+            reason = reason[..^1];
+        }
         try
         {
             if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+                await _ws.CloseOutputAsync(status, reason, cts.Token);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
@@ -142,7 +156,10 @@ internal sealed class RelayConnection : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _ws.Dispose();
+        if (_owned)
+        {
+            _ws.Dispose();
+        }
         return ValueTask.CompletedTask;
     }
 }

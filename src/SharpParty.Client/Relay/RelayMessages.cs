@@ -31,7 +31,11 @@ internal static class RelayMessages
         w.WriteString("role", sender ? "sender" : "receiver");
     });
 
-    public static byte[] Manifest(bool resume, IEnumerable<ManifestEntry> entries) => Write(w =>
+    /// <summary>Text that announces an <see cref="MessageBatch"/> as the next (binary) message.</summary>
+    public static readonly byte[] BatchMark = "{\"type\":\"x_batch\"}"u8.ToArray();
+
+    /// <param name="caps">Extensions we offer (<see cref="RelayCaps"/>), as an extra key p2p-copy's <c>.get()</c>s never read.</param>
+    public static byte[] Manifest(bool resume, IEnumerable<ManifestEntry> entries, IReadOnlyList<string>? caps = null) => Write(w =>
     {
         w.WriteString("type", "manifest");
         w.WriteBoolean("resume", resume);
@@ -44,6 +48,7 @@ internal static class RelayMessages
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        WriteCaps(w, caps);
     });
 
     public static byte[] EncManifest(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> hidden)
@@ -58,7 +63,8 @@ internal static class RelayMessages
         });
     }
 
-    public static byte[] ReceiverManifest(IEnumerable<HaveEntry> entries) => Write(w =>
+    /// <param name="caps">The extensions the receiver takes up (an echo of the sender's offer).</param>
+    public static byte[] ReceiverManifest(IEnumerable<HaveEntry> entries, IReadOnlyList<string>? caps = null) => Write(w =>
     {
         w.WriteString("type", "receiver_manifest");
         w.WriteStartArray("entries");
@@ -71,7 +77,35 @@ internal static class RelayMessages
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        WriteCaps(w, caps);
     });
+
+    /// <summary>The receiver's echo without resume (then it sends nothing else): <c>{"type":"x_caps","x_caps":[…]}</c>.
+    /// Only sent when the sender offered, so a p2p-copy sender (which never reads here) never gets it.</summary>
+    public static byte[] CapsEcho(IReadOnlyList<string> caps) => Write(w =>
+    {
+        w.WriteString("type", "x_caps");
+        WriteCaps(w, caps);
+    });
+
+    private static void WriteCaps(Utf8JsonWriter w, IReadOnlyList<string>? caps)
+    {
+        if (caps is not { Count: > 0 })
+        {
+            return;
+        }
+        w.WriteStartArray("x_caps");
+        foreach (var c in caps)
+        {
+            w.WriteStringValue(c);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Whether a manifest, receiver manifest or echo lists <paramref name="cap"/> in its <c>x_caps</c>.</summary>
+    public static bool Offers(JsonElement root, string cap) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("x_caps", out var caps) && caps.ValueKind == JsonValueKind.Array
+        && caps.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.GetString() == cap);
 
     public static byte[] EncReceiverManifest(ReadOnlySpan<byte> hidden)
     {

@@ -14,12 +14,15 @@ internal sealed record ReceiveOptions(string Url, string Code, string OutDir, bo
 /// file is sent in full next time (p2p-copy truncates it and fails). One task reads the socket, another checks and
 /// writes, with up to four messages between them.
 /// </summary>
-internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bool terminal) : IDisposable
+/// <param name="paths">Where files may go; by default below <c>--out</c> (the relay's mailbox passes the Vfs's rules).</param>
+/// <param name="stored">Called with each file's manifest path, full path and size once it is in place.</param>
+internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bool terminal, ReceivePaths? paths = null,
+    Action<string, string, long>? stored = null) : IDisposable
 {
     /// <summary>Largest decompressed chunk accepted: twice p2p-copy's 1 MiB, so a zstd bomb cannot fill memory.</summary>
     private const int MaxChunk = 2 * WireFrame.ChunkSize;
 
-    private readonly ReceivePaths _paths = new(options.OutDir);
+    private readonly ReceivePaths _paths = paths ?? new(options.OutDir);
     private readonly Dictionary<string, ManifestEntry> _manifest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _resumeSource = new(StringComparer.Ordinal);
     private readonly HashSet<string> _received = new(StringComparer.Ordinal);
@@ -31,42 +34,41 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
     private byte[] _plain = [];
     private byte[] _unzipped = [];
 
+    /// <summary>The sender offered <see cref="RelayCaps.Batch"/> and we echoed it.</summary>
+    private bool _batchOk;
+
+    /// <summary>An <c>x_batch</c> mark came: the next binary message is a <see cref="MessageBatch"/>.</summary>
+    private bool _batchNext;
+
     public int Received => _received.Count;
 
-    public async Task<int> RunAsync(CancellationToken ct)
+    public Task<int> RunAsync(CancellationToken ct) => GuardAsync(async () =>
+    {
+        Directory.CreateDirectory(_paths.Root);
+        byte[] helloHash;
+        if (options.Encrypt)
+        {
+            (helloHash, _cipher) = await E2eCipher.DeriveAsync(options.Code);
+        }
+        else
+        {
+            helloHash = E2eCipher.PlainHelloHash(options.Code);
+        }
+        await using var conn = await RelayConnection.ConnectAsync(options.Url, ct);
+        await conn.SendTextAsync(RelayMessages.Hello(Convert.ToHexStringLower(helloHash), sender: false), ct);
+        return await ReceiveAllAsync(conn, null, ct);
+    }, ct);
+
+    /// <summary>The relay's mailbox as the receiver: the sender on <paramref name="conn"/> was sent ready, and its first
+    /// message (the manifest) was read already. Plaintext only.</summary>
+    public Task<int> ServeAsync(RelayConnection conn, RelayMessage first, CancellationToken ct) =>
+        GuardAsync(() => ReceiveAllAsync(conn, first, ct), ct);
+
+    private async Task<int> GuardAsync(Func<Task<int>> body, CancellationToken ct)
     {
         try
         {
-            Directory.CreateDirectory(_paths.Root);
-            byte[] helloHash;
-            if (options.Encrypt)
-            {
-                (helloHash, _cipher) = await E2eCipher.DeriveAsync(options.Code);
-            }
-            else
-            {
-                helloHash = E2eCipher.PlainHelloHash(options.Code);
-            }
-            await using var conn = await RelayConnection.ConnectAsync(options.Url, ct);
-            await conn.SendTextAsync(RelayMessages.Hello(Convert.ToHexStringLower(helloHash), sender: false), ct);
-            _plain = ArrayPool<byte>.Shared.Rent(RelayConnection.MaxMessage);
-            _unzipped = ArrayPool<byte>.Shared.Rent(MaxChunk);
-            _codec = new ChunkCodec();
-            await LoopAsync(conn, ct);
-            _progress?.Finish();
-            foreach (var f in _failed)
-            {
-                await error.WriteLineAsync("sharpparty receive: " + f);
-            }
-            if (_failed.Count > 0)
-            {
-                return RelayExit.ReceiveFailed;
-            }
-            if (terminal && _progress is not null)
-            {
-                await error.WriteLineAsync(_progress.Summary("received", Received));
-            }
-            return RelayExit.Ok;
+            return await body();
         }
         catch (Exception e) when (e is RelayProtocolException or System.Net.WebSockets.WebSocketException or IOException
             or UnauthorizedAccessException or ArgumentException or UriFormatException or JsonException
@@ -76,6 +78,28 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             await error.WriteLineAsync("sharpparty receive: error: " + e.Message);
             return RelayExit.ReceiveFailed;
         }
+    }
+
+    private async Task<int> ReceiveAllAsync(RelayConnection conn, RelayMessage? first, CancellationToken ct)
+    {
+        _plain = ArrayPool<byte>.Shared.Rent(RelayConnection.MaxMessage);
+        _unzipped = ArrayPool<byte>.Shared.Rent(MaxChunk);
+        _codec = new ChunkCodec();
+        await LoopAsync(conn, first, ct);
+        _progress?.Finish();
+        foreach (var f in _failed)
+        {
+            await error.WriteLineAsync("sharpparty receive: " + f);
+        }
+        if (_failed.Count > 0)
+        {
+            return RelayExit.ReceiveFailed;
+        }
+        if (terminal && _progress is not null)
+        {
+            await error.WriteLineAsync(_progress.Summary("received", Received));
+        }
+        return RelayExit.Ok;
     }
 
     public void Dispose()
@@ -93,7 +117,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         }
     }
 
-    private async Task LoopAsync(RelayConnection conn, CancellationToken ct)
+    private async Task LoopAsync(RelayConnection conn, RelayMessage? first, CancellationToken ct)
     {
         var queue = Channel.CreateBounded<RelayMessage>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -101,6 +125,10 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         {
             try
             {
+                if (first is not null)
+                {
+                    await queue.Writer.WriteAsync(first, cts.Token);
+                }
                 while (await conn.ReceiveAsync(cts.Token) is { } m)
                 {
                     await queue.Writer.WriteAsync(m, cts.Token);
@@ -118,7 +146,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             {
                 using (m)
                 {
-                    if (await HandleAsync(conn, m, cts.Token))
+                    if (await HandleAsync(conn, m.IsText, m.Memory, cts.Token))
                     {
                         // a graceful close: ours goes out, the reader sees the answer (or gives up after a while)
                         await conn.CloseOutputAsync();
@@ -130,6 +158,27 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             }
             throw new RelayProtocolException("the connection ended before the transfer was complete"
                 + (conn.CloseReason is { } r ? $" ({r})" : ""));
+        }
+        catch (RelayProtocolException e)
+        {
+            // the other side learns why (our relay passes the close on), before the reader's cancel aborts the socket
+            await conn.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, e.Message);
+            // and the close handshake ends cleanly: what still comes is dropped until the answer (or 5 s), so that
+            // cancelling the reader does not abort the socket under the close frame
+            using var drain = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            drain.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await foreach (var left in queue.Reader.ReadAllAsync(drain.Token))
+                {
+                    left.Dispose();
+                }
+            }
+            catch (Exception drainError) when (drainError is OperationCanceledException or System.Net.WebSockets.WebSocketException
+                or IOException or RelayProtocolException or ChannelClosedException)
+            {
+            }
+            throw;
         }
         finally
         {
@@ -143,14 +192,31 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
     }
 
     /// <summary>Returns true at <c>eof</c>.</summary>
-    private async Task<bool> HandleAsync(RelayConnection conn, RelayMessage m, CancellationToken ct)
+    private async Task<bool> HandleAsync(RelayConnection conn, bool isText, ReadOnlyMemory<byte> data, CancellationToken ct, bool inBatch = false)
     {
-        if (!m.IsText)
+        if (!isText)
         {
-            HandleChunk(m);
+            if (!_batchNext)
+            {
+                HandleChunk(data);
+                return false;
+            }
+            _batchNext = false;
+            var at = 0;
+            while (MessageBatch.TryNext(data, ref at, out var text, out var inner))
+            {
+                if (await HandleAsync(conn, text, inner, ct, inBatch: true))
+                {
+                    return true;
+                }
+            }
             return false;
         }
-        using var doc = JsonDocument.Parse(m.Memory);
+        if (_batchNext)
+        {
+            throw new RelayProtocolException("x_batch was not followed by its batch");
+        }
+        using var doc = JsonDocument.Parse(data);
         var root = doc.RootElement;
         var type = RelayMessages.TypeOf(root);
         var enc = _cipher is not null;
@@ -178,6 +244,9 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
                 return false;
             case "file_eof":
                 FinishFile();
+                return false;
+            case "x_batch" when _batchOk && !inBatch:
+                _batchNext = true;
                 return false;
             case "eof":
                 if (_cur is not null)
@@ -215,8 +284,15 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             _manifest[e.Path] = e;
         }
         _progress = new TransferProgress(error, terminal, entries.Sum(e => e.Size));
+        // our extensions: taken up only when offered (a p2p-copy sender offers none and is sent nothing extra)
+        _batchOk = RelayMessages.Offers(root, RelayCaps.Batch);
+        IReadOnlyList<string>? echo = _batchOk ? [RelayCaps.Batch] : null;
         if (!resume)
         {
+            if (echo is not null)
+            {
+                await conn.SendTextAsync(RelayMessages.CapsEcho(echo), ct);
+            }
             return;
         }
         var have = new List<HaveEntry>();
@@ -236,7 +312,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             _resumeSource[e.Path] = source;
             have.Add(new HaveEntry(e.Path, hashed, Convert.ToHexStringLower(chain)));
         }
-        var reply = RelayMessages.ReceiverManifest(have);
+        var reply = RelayMessages.ReceiverManifest(have, echo);
         if (_cipher is not null)
         {
             reply = RelayMessages.EncReceiverManifest(_cipher.Encrypt(reply));
@@ -293,7 +369,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Create, FileAccess.Write), 0);
     }
 
-    private void HandleChunk(RelayMessage m)
+    private void HandleChunk(ReadOnlyMemory<byte> m)
     {
         var f = _cur ?? throw new RelayProtocolException("unexpected binary data without an open file");
         var data = Decode(f, m);
@@ -311,7 +387,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
     }
 
     /// <summary>Sequence, decryption, chain, decompression: the chunk's bytes, in the message or in one of our buffers.</summary>
-    private ReadOnlyMemory<byte> Decode(IncomingFile f, RelayMessage m)
+    private ReadOnlyMemory<byte> Decode(IncomingFile f, ReadOnlyMemory<byte> m)
     {
         if (!WireFrame.TryRead(m.Span, out var seq, out var chain, out _))
         {
@@ -322,7 +398,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             throw new RelayProtocolException($"sequence mismatch: {seq} != {f.Seq}");
         }
         f.Seq++;
-        var payload = m.Memory[WireFrame.HeaderSize..];
+        var payload = m[WireFrame.HeaderSize..];
         if (_cipher is not null)
         {
             var n = _cipher.Decrypt(payload.Span, _plain);
@@ -369,6 +445,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         }
         File.Move(f.Temp, f.Final, overwrite: true);
         _received.Add(f.Header.Path);
+        stored?.Invoke(f.Header.Path, f.Final, f.Header.Size);
     }
 
     /// <summary>After <c>eof</c>: files the sender skipped. An empty one is created (a resuming p2p-copy sender skips
@@ -388,11 +465,13 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
                 File.WriteAllBytes(temp, []);
                 File.Move(temp, final, overwrite: true);
                 _received.Add(e.Path);
+                stored?.Invoke(e.Path, final, 0);
             }
             else if (_resumeSource.GetValueOrDefault(e.Path) == temp && File.Exists(temp) && new FileInfo(temp).Length == e.Size)
             {
                 File.Move(temp, final, overwrite: true);
                 _received.Add(e.Path);
+                stored?.Invoke(e.Path, final, e.Size);
             }
             else if (File.Exists(final) && new FileInfo(final).Length == e.Size)
             {

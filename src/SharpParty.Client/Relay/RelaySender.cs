@@ -11,7 +11,8 @@ internal sealed record SendOptions(string Url, string Code, IReadOnlyList<string
 /// <summary>
 /// The sending side of spec §1.3: hello, wait for ready, manifest (and the receiver's resume report), then per file a
 /// header and 1 MiB frames, then eof. Frames are built (read, zstd, chain, AES-GCM) on one task while another sends
-/// the previous ones, through a queue of three: the file is never held whole.
+/// the previous ones, through a queue of three: the file is never held whole. When the receiver is ours and echoes
+/// <see cref="RelayCaps.Batch"/>, small files' messages go out coalesced (<see cref="MessageBatch"/>).
 /// </summary>
 internal sealed class RelaySender(SendOptions options, TextWriter error, bool terminal)
 {
@@ -22,6 +23,24 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
     public static readonly TimeSpan HaveTimeout = TimeSpan.FromSeconds(30);
 
     public int Sent { get; private set; }
+
+    /// <summary>Set once the receiver echoed <see cref="RelayCaps.Batch"/>; files produced from then on are batched.</summary>
+    private volatile bool _batching;
+
+    /// <summary>Completes at the receiver's echo (or when the relay closes).</summary>
+    private readonly TaskCompletionSource _echo = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>With many small files, how long the first file waits for the echo: one round trip normally; a p2p-copy
+    /// receiver never answers, and its transfer starts this much later.</summary>
+    public static readonly TimeSpan EchoWait = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Below this many batchable files the echo is not waited for.</summary>
+    private const int ManySmall = 16;
+
+    /// <summary>File bytes, files and the last file name in the batch being filled (the producer's alone).</summary>
+    private long _batchRaw;
+    private int _batchFiles;
+    private string? _batchName;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -36,7 +55,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             await error.WriteLineAsync("sharpparty send: error: no files to send");
             return RelayExit.SendFailed;
         }
-        try
+        return await GuardAsync(async () =>
         {
             byte[] helloHash;
             E2eCipher? cipher = null;
@@ -51,24 +70,20 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             await using var conn = await RelayConnection.ConnectAsync(options.Url, ct);
             await conn.SendTextAsync(RelayMessages.Hello(Convert.ToHexStringLower(helloHash), sender: true), ct);
             await ExpectReadyAsync(conn, ct);
-            var manifest = RelayMessages.Manifest(options.Resume, files.Select(f => new ManifestEntry(f.RelPath, f.Size)));
-            if (cipher is not null)
-            {
-                var seed = RandomNumberGenerator.GetBytes(32);
-                cipher.Seed(seed);
-                manifest = RelayMessages.EncManifest(seed, cipher.Encrypt(manifest));
-            }
-            await conn.SendTextAsync(manifest, ct);
-            var have = options.Resume ? await ReadHaveAsync(conn, cipher, ct) : [];
-            var progress = new TransferProgress(error, terminal, files.Sum(f => f.Size));
-            await PumpAsync(conn, files, have, cipher, progress, ct);
-            await conn.SendTextAsync(RelayMessages.Eof, ct);
-            await conn.CloseAsync(TimeSpan.FromSeconds(10));
-            progress.Finish();
-            if (terminal)
-            {
-                await error.WriteLineAsync(progress.Summary("sent", Sent));
-            }
+            await TransferAsync(conn, files, cipher, ct);
+        }, ct);
+    }
+
+    /// <summary>The relay's mailbox as the sender: <paramref name="files"/> to the receiver on <paramref name="conn"/>
+    /// (its hello is read and nothing is "ready"d: the server itself is the other end). Plaintext only.</summary>
+    public Task<int> ServeAsync(RelayConnection conn, List<SourceFile> files, CancellationToken ct) =>
+        GuardAsync(() => TransferAsync(conn, files, null, ct), ct);
+
+    private async Task<int> GuardAsync(Func<Task> body, CancellationToken ct)
+    {
+        try
+        {
+            await body();
             return RelayExit.Ok;
         }
         catch (Exception e) when (e is RelayProtocolException or System.Net.WebSockets.WebSocketException or IOException
@@ -77,6 +92,59 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         {
             await error.WriteLineAsync("sharpparty send: error: " + e.Message);
             return RelayExit.SendFailed;
+        }
+    }
+
+    /// <summary>From the manifest to the graceful close.</summary>
+    private async Task TransferAsync(RelayConnection conn, List<SourceFile> files, E2eCipher? cipher, CancellationToken ct)
+    {
+        var manifest = RelayMessages.Manifest(options.Resume, files.Select(f => new ManifestEntry(f.RelPath, f.Size)), RelayCaps.Ours);
+        if (cipher is not null)
+        {
+            var seed = RandomNumberGenerator.GetBytes(32);
+            cipher.Seed(seed);
+            manifest = RelayMessages.EncManifest(seed, cipher.Encrypt(manifest));
+        }
+        await conn.SendTextAsync(manifest, ct);
+        Dictionary<string, HaveEntry> have = [];
+        Task? watcher = null;
+        if (options.Resume)
+        {
+            (have, var batch) = await ReadHaveAsync(conn, cipher, ct);
+            _batching = batch;
+        }
+        else
+        {
+            // a receiver of ours answers the offer with x_caps; p2p-copy's answers nothing, and we never wait for it
+            watcher = WatchCapsAsync(conn, ct);
+            if (files.Count(f => f.Size < MessageBatch.MaxItem) >= ManySmall)
+            {
+                await Task.WhenAny(_echo.Task, Task.Delay(EchoWait, ct));
+            }
+        }
+        var progress = new TransferProgress(error, terminal, files.Sum(f => f.Size));
+        await PumpAsync(conn, files, have, cipher, progress, ct);
+        await conn.SendTextAsync(RelayMessages.Eof, ct);
+        if (watcher is null)
+        {
+            await conn.CloseAsync(TimeSpan.FromSeconds(10));
+        }
+        else
+        {
+            // the watcher is the reader: our close goes out, it sees the answer
+            await conn.CloseOutputAsync();
+            await watcher.WaitAsync(TimeSpan.FromSeconds(10), ct).ContinueWith(static _ => { }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        progress.Finish();
+        // a receiver of ours (or the mailbox) that gave up says why in its close; p2p-copy's sender never looks
+        if (conn.CloseStatus is { } st && st is not (System.Net.WebSockets.WebSocketCloseStatus.NormalClosure or System.Net.WebSockets.WebSocketCloseStatus.Empty))
+        {
+            throw new RelayProtocolException("the receiver gave up: " + conn.CloseReason);
+        }
+        if (terminal)
+        {
+            await error.WriteLineAsync(progress.Summary("sent", Sent));
         }
     }
 
@@ -94,7 +162,39 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         }
     }
 
-    private static async Task<Dictionary<string, HaveEntry>> ReadHaveAsync(RelayConnection conn, E2eCipher? cipher, CancellationToken ct)
+    /// <summary>Reads until the relay closes; notes the receiver's x_caps echo.</summary>
+    private Task WatchCapsAsync(RelayConnection conn, CancellationToken ct) => Task.Run(async () =>
+    {
+        try
+        {
+            while (await conn.ReceiveAsync(ct) is { } m)
+            {
+                using (m)
+                {
+                    if (!m.IsText)
+                    {
+                        continue;
+                    }
+                    using var doc = JsonDocument.Parse(m.Memory);
+                    if (RelayMessages.TypeOf(doc.RootElement) == "x_caps" && RelayMessages.Offers(doc.RootElement, RelayCaps.Batch))
+                    {
+                        _batching = true;
+                        _echo.TrySetResult();
+                    }
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // the sending side reports what went wrong; this one only listens
+        }
+        finally
+        {
+            _echo.TrySetResult();
+        }
+    }, CancellationToken.None);
+
+    private static async Task<(Dictionary<string, HaveEntry> Have, bool Batch)> ReadHaveAsync(RelayConnection conn, E2eCipher? cipher, CancellationToken ct)
     {
         using var m = await ReceiveWithinAsync(conn, HaveTimeout, "timeout waiting for receiver_manifest", ct);
         if (!m.IsText)
@@ -124,7 +224,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             {
                 d[e.Path] = e;
             }
-            return d;
+            return (d, RelayMessages.Offers(doc.RootElement, RelayCaps.Batch));
         }
         finally
         {
@@ -147,8 +247,8 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         }
     }
 
-    /// <summary>One message for the socket: a control JSON or a pooled frame, with the file bytes it accounts for.</summary>
-    private readonly record struct Outgoing(bool Text, byte[] Buffer, int Length, bool Pooled, long Raw, string? FileName);
+    /// <summary>One message for the socket: a control JSON or a pooled frame (or batch), with the file bytes and the files it accounts for.</summary>
+    private readonly record struct Outgoing(bool Text, byte[] Buffer, int Length, bool Pooled, long Raw, string? FileName, int Files = 0);
 
     private async Task PumpAsync(RelayConnection conn, List<SourceFile> files, Dictionary<string, HaveEntry> have, E2eCipher? cipher,
         TransferProgress progress, CancellationToken ct)
@@ -158,12 +258,14 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         var builder = new FrameBuilder(options.Compress, cipher);
         var producer = Task.Run(async () =>
         {
+            using var batch = new MessageBatch();
             try
             {
                 foreach (var f in files)
                 {
-                    await ProduceFileAsync(f, have, builder, queue.Writer, progress, cts.Token);
+                    await ProduceFileAsync(f, have, builder, batch, queue.Writer, progress, cts.Token);
                 }
+                await FlushAsync(batch, queue.Writer, cts.Token);
                 queue.Writer.Complete();
             }
             catch (Exception e)
@@ -184,8 +286,8 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                     if (m.FileName is not null)
                     {
                         progress.File(m.FileName);
-                        Sent++;
                     }
+                    Sent += m.Files;
                     if (m.Text)
                     {
                         await conn.SendTextAsync(m.Buffer.AsMemory(0, m.Length), cts.Token);
@@ -224,8 +326,52 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         }
     }
 
-    private async Task ProduceFileAsync(SourceFile f, Dictionary<string, HaveEntry> have, FrameBuilder builder, ChannelWriter<Outgoing> queue,
-        TransferProgress progress, CancellationToken ct)
+    /// <summary>Queues one message, into the batch when batching is on and it is small; a big one first sends the batch, to keep the order.</summary>
+    private async ValueTask EmitAsync(Outgoing m, MessageBatch batch, ChannelWriter<Outgoing> queue, CancellationToken ct)
+    {
+        if (!_batching || !MessageBatch.Fits(m.Length))
+        {
+            await FlushAsync(batch, queue, ct);
+            await queue.WriteAsync(m, ct);
+            return;
+        }
+        if (!batch.HasRoomFor(m.Length))
+        {
+            await FlushAsync(batch, queue, ct);
+        }
+        batch.Add(m.Text, m.Buffer.AsSpan(0, m.Length));
+        _batchRaw += m.Raw;
+        _batchFiles += m.Files;
+        _batchName = m.FileName ?? _batchName;
+        if (m.Pooled)
+        {
+            ArrayPool<byte>.Shared.Return(m.Buffer);
+        }
+    }
+
+    private async ValueTask FlushAsync(MessageBatch batch, ChannelWriter<Outgoing> queue, CancellationToken ct)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var (raw, files, name, len) = (_batchRaw, _batchFiles, _batchName, batch.Length);
+        (_batchRaw, _batchFiles, _batchName) = (0, 0, null);
+        await queue.WriteAsync(new Outgoing(true, RelayMessages.BatchMark, RelayMessages.BatchMark.Length, false, 0, null), ct);
+        var buf = batch.Take();
+        try
+        {
+            await queue.WriteAsync(new Outgoing(false, buf, len, true, raw, name, files), ct);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+            throw;
+        }
+    }
+
+    private async Task ProduceFileAsync(SourceFile f, Dictionary<string, HaveEntry> have, FrameBuilder builder, MessageBatch batch,
+        ChannelWriter<Outgoing> queue, TransferProgress progress, CancellationToken ct)
     {
         long append = 0;
         if (options.Resume && have.TryGetValue(f.RelPath, out var h) && h.Size > 0 && h.Size <= f.Size)
@@ -251,12 +397,12 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             {
                 header = RelayMessages.EncFile(c.Encrypt(header));
             }
-            await queue.WriteAsync(new Outgoing(true, header, header.Length, false, 0, f.RelPath), ct);
+            await EmitAsync(new Outgoing(true, header, header.Length, false, 0, f.RelPath, 1), batch, queue, ct);
             builder.StartFile();
             while (true)
             {
                 var (frame, len) = builder.Build(raw.AsSpan(0, n));
-                await queue.WriteAsync(new Outgoing(false, frame, len, true, n, null), ct);
+                await EmitAsync(new Outgoing(false, frame, len, true, n, null), batch, queue, ct);
                 off += n;
                 if (n == 0 || off >= f.Size)
                 {
@@ -268,7 +414,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                     break; // the file shrank: the receiver will report the size mismatch
                 }
             }
-            await queue.WriteAsync(new Outgoing(true, RelayMessages.FileEof, RelayMessages.FileEof.Length, false, 0, null), ct);
+            await EmitAsync(new Outgoing(true, RelayMessages.FileEof, RelayMessages.FileEof.Length, false, 0, null), batch, queue, ct);
         }
         finally
         {

@@ -141,6 +141,7 @@ internal static class OptionCatalog
         new("relay-ip-max", OptKind.Value, "16", "N", "waiting relay sockets per client IP"),
         new("relay-pairs", OptKind.Value, "64", "N", "concurrent relay pairs"),
         new("relay-rate", OptKind.Value, "0", "MIB", "relay byte rate per pair in MiB/s, both directions together; 0 = unlimited"),
+        new("relay-box", OptKind.Value, null, "SEC", "relay mailbox at /.cpr/relay/FOLDER: a peer there with no partner after SEC seconds is served by the server (a sender's files are stored into FOLDER, needs w; a receiver gets FOLDER's files or the encrypted upload stored for its code, needs r)"),
         new("relay-msg", OptKind.Value, "2112", "KIB", "largest relayed WebSocket message in KiB (p2p-copy's clients: 2048)"),
         new("name", OptKind.Value, null, "TXT", "server name shown in the browser (default: host name)"),
         new("exit", OptKind.Value, null, "WHEN", "'cfg': exit after parsing the config (for CI)"),

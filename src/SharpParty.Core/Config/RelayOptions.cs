@@ -33,6 +33,10 @@ internal sealed record RelayOptions
     /// plus 64 KiB slack as the spec proposes.</summary>
     public int MaxMessage { get; init; } = (2 << 20) + (64 << 10);
 
+    /// <summary><c>--relay-box</c>: the mailbox at <c>/.cpr/relay/FOLDER</c>; a peer there that finds no partner within
+    /// this time is served by the server itself (stores into FOLDER, or sends from it). Null: off.</summary>
+    public TimeSpan? BoxWait { get; init; }
+
     public bool Active => Enabled || AnyPath;
 
     public static bool TryBuild(Func<string, bool> has, Func<string, string?> last, out RelayOptions options, out string error)
@@ -64,6 +68,16 @@ internal sealed record RelayOptions
             error = "--relay-msg: expected KiB (a whole number >= 64)";
             return false;
         }
+        TimeSpan? box = null;
+        if (last("relay-box") is { } boxSec)
+        {
+            if (!double.TryParse(boxSec, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) || b < 0 || b > 86400)
+            {
+                error = "--relay-box: expected seconds (a number >= 0)";
+                return false;
+            }
+            box = TimeSpan.FromSeconds(b);
+        }
         var users = (last("relay-users") ?? "*").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (users.Length == 0)
         {
@@ -80,6 +94,7 @@ internal sealed record RelayOptions
             MaxPairs = pairs,
             BytesPerSecond = (long)(mibs * (1 << 20)),
             MaxMessage = msgKib << 10,
+            BoxWait = box,
         };
         return true;
     }

@@ -49,6 +49,7 @@ internal static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.UploadHasher>());
         services.AddSingleton<Relay.RelayHub>();
         services.AddSingleton<Relay.RelayEndpoint>();
+        services.AddSingleton<Relay.RelayMailbox>();
         services.AddSingleton(sp => new SharpParty.Media.Thumbs.ThumbService(options.Media.Threads, options.Media.RamMaxBytes,
             new SharpParty.Media.Thumbs.TranscodeQuality(options.Media.QOpus, options.Media.QMp3), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SharpParty.Web.Thumbs.ThumbHandler>();

@@ -50,6 +50,7 @@ internal sealed class FramePump(RelayPeer from, RelayPeer to, RateGate gate, Rel
                 if (r.EndOfMessage)
                 {
                     inMessage = 0;
+                    hub.AddMessage();
                 }
                 Bytes += r.Count;
                 hub.AddBytes(r.Count);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SharpParty.Core.Config;
+using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
 
 namespace SharpParty.Web.Relay;
@@ -13,7 +14,7 @@ namespace SharpParty.Web.Relay;
 /// same hash are paired, <c>{"type":"ready"}</c> goes to the sender only, then every fragment is forwarded both ways
 /// until one side closes; the other gets a second to finish, as in p2p-copy.
 /// </summary>
-internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILogger<RelayEndpoint> log)
+internal sealed partial class RelayEndpoint(RelayHub hub, RelayMailbox mailbox, TimeProvider time, ILogger<RelayEndpoint> log)
 {
     public const string Path = "/.cpr/relay";
 
@@ -29,9 +30,24 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
     /// <summary>After one direction ends, the other may still drain this long (p2p-copy: 1 s).</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
+    /// <summary>… and this long after a clean close (p2p-copy's relay closes the other side gracefully after its second;
+    /// ours aborts, so it waits for the close to be answered).</summary>
+    private static readonly TimeSpan CleanGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether this request is for the relay: a WebSocket upgrade at its path, with the relay on.</summary>
     public static bool Wants(HttpContext http, string rawPath, ServerOptions options) =>
-        options.Relay.Active && http.WebSockets.IsWebSocketRequest && (options.Relay.AnyPath || rawPath == Path);
+        options.Relay.Active && http.WebSockets.IsWebSocketRequest && (options.Relay.AnyPath || rawPath == Path
+            || (options.Relay.BoxWait is not null && rawPath.StartsWith(Path + "/", StringComparison.Ordinal)));
+
+    /// <summary>The mailbox folder (or file) a URL names: <c>/.cpr/relay/FOLDER</c> with <c>--relay-box</c>, resolved
+    /// by the Vfs for this user; null for the plain relay.</summary>
+    private static VfsResult? BoxTarget(RequestContext rc) =>
+        rc.Options.Relay.BoxWait is not null && rc.RawPath.StartsWith(Path + "/", StringComparison.Ordinal)
+            ? rc.Options.Vfs.ResolveUrl(rc.RawPath.AsSpan(Path.Length), rc.User)
+            : null;
+
+    /// <summary>The counters, for <see cref="RelayStatus"/>.</summary>
+    public Task StatusAsync(RequestContext rc) => RelayStatus.HandleAsync(rc, hub);
 
     public async Task HandleAsync(RequestContext rc)
     {
@@ -50,6 +66,12 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
             }
             return;
         }
+        var box = BoxTarget(rc);
+        if (box is { Ok: false } failed)
+        {
+            await Reply.VfsFailure(rc, failed);
+            return;
+        }
         var ct = rc.Http.RequestAborted;
         using var ws = await rc.Http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -64,6 +86,14 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
             {
                 await CloseAsync(ws, WebSocketCloseStatus.ProtocolError, reason, ct);
             }
+            return;
+        }
+        if (box is { } b && !b.Path.Can(RelayMailbox.Needs(hello.Value.Role)))
+        {
+            // checked before any waiting: the mailbox may have to play the other side
+            LogRefused(log, rc.Ip, "no mailbox permission");
+            await CloseAsync(ws, WebSocketCloseStatus.PolicyViolation,
+                hello.Value.Role == RelayRole.Sender ? "No write access to this mailbox folder" : "No read access to this mailbox folder", ct);
             return;
         }
         using var peer = new RelayPeer(ws, rc.Ip, hello.Value);
@@ -81,6 +111,9 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
             case JoinResult.Busy:
                 LogRefused(log, rc.Ip, "relay busy");
                 await CloseAsync(ws, TryAgainLater, "Relay busy, try again later", ct);
+                return;
+            case JoinResult.Waiting when box is { } target:
+                await WaitAtMailboxAsync(peer, relay, target.Path, rc, ct);
                 return;
             case JoinResult.Waiting:
                 await WaitForPartnerAsync(peer, relay, ct);
@@ -171,6 +204,23 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
         await peer.Done.Task;
     }
 
+    /// <summary>At a mailbox URL: a live partner within <c>--relay-box</c> seconds pairs as usual; after that the
+    /// server plays the other side. Nothing is read meanwhile (p2p-copy's clients send nothing before pairing), so
+    /// the socket is whole for whoever takes it.</summary>
+    private async Task WaitAtMailboxAsync(RelayPeer peer, RelayOptions relay, VfsPath target, RequestContext rc, CancellationToken ct)
+    {
+        LogWaiting(log, peer.Ip, peer.Hello.Role, hub.Counters.Waiting);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timeout = Task.Delay(relay.BoxWait!.Value, time, timer.Token);
+        if (await Task.WhenAny(peer.Paired.Task, timeout) == timeout && hub.Leave(peer))
+        {
+            await mailbox.ServeAsync(peer, target, rc, ct);
+            return;
+        }
+        await timer.CancelAsync();
+        await peer.Done.Task;
+    }
+
     private async Task RunPairAsync(RelayPeer peer, RelayPeer partner, RelayOptions relay, CancellationToken ct)
     {
         partner.Paired.TrySetResult();
@@ -197,7 +247,11 @@ internal sealed partial class RelayEndpoint(RelayHub hub, TimeProvider time, ILo
             var b = back.RunAsync(cts.Token);
             var first = await Task.WhenAny(a, b);
             var other = first == a ? b : a;
-            if (await Task.WhenAny(other, Task.Delay(Grace, time, ct)) != other)
+            // a side that closed cleanly (the sender after eof) leaves the other time to write out what it has queued and
+            // answer the close: an abort (RST) would drop data still unread in its socket
+            var ended = first == a ? there : back;
+            var grace = ended.Failure is null ? CleanGrace : Grace;
+            if (await Task.WhenAny(other, Task.Delay(grace, time, ct)) != other)
             {
                 peer.Socket.Abort();
                 partner.Socket.Abort();

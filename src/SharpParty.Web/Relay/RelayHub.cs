@@ -30,6 +30,9 @@ internal sealed class RelayHub
     private int _activePairs;
     private long _pairsTotal;
     private long _bytesTotal;
+    private long _messagesTotal;
+    private long _storedTotal;
+    private long _servedTotal;
 
     public RelayCounters Counters
     {
@@ -37,7 +40,8 @@ internal sealed class RelayHub
         {
             lock (_lock)
             {
-                return new RelayCounters(_activePairs, _waiting.Count, _pairsTotal, Interlocked.Read(ref _bytesTotal));
+                return new RelayCounters(_activePairs, _waiting.Count, _pairsTotal, Interlocked.Read(ref _bytesTotal), Interlocked.Read(ref _messagesTotal),
+                    Interlocked.Read(ref _storedTotal), Interlocked.Read(ref _servedTotal));
             }
         }
     }
@@ -90,6 +94,15 @@ internal sealed class RelayHub
 
     public void AddBytes(long n) => Interlocked.Add(ref _bytesTotal, n);
 
+    /// <summary>One whole message forwarded (counted at its last fragment).</summary>
+    public void AddMessage() => Interlocked.Increment(ref _messagesTotal);
+
+    /// <summary>A mailbox stored a sender's transfer (<see cref="RelayMailbox"/>).</summary>
+    public void AddStored() => Interlocked.Increment(ref _storedTotal);
+
+    /// <summary>A mailbox served a receiver.</summary>
+    public void AddServed() => Interlocked.Increment(ref _servedTotal);
+
     public void PairEnded()
     {
         lock (_lock)
@@ -113,5 +126,6 @@ internal sealed class RelayHub
     }
 }
 
-/// <summary>A snapshot for the log (and, later, the admin panel).</summary>
-internal readonly record struct RelayCounters(int ActivePairs, int Waiting, long PairsTotal, long BytesTotal);
+/// <summary>A snapshot for the log and the status endpoint (<see cref="RelayStatus"/>).</summary>
+internal readonly record struct RelayCounters(int ActivePairs, int Waiting, long PairsTotal, long BytesTotal, long MessagesTotal,
+    long StoredTotal = 0, long ServedTotal = 0);

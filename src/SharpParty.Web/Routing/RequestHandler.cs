@@ -94,6 +94,11 @@ internal sealed partial class RequestHandler(
                 await relay.HandleAsync(rc);
                 return;
             }
+            if (Relay.RelayStatus.Wants(http, rawPath, options))
+            {
+                await relay.StatusAsync(rc);
+                return;
+            }
             if (rawPath.StartsWith("/.cpr/", StringComparison.Ordinal))
             {
                 await assets.ServeAsync(rc, rawPath[6..]);
