@@ -65,8 +65,19 @@ switch (args[0])
         var count = args[0] == "upload" ? 1 : Directory.GetFiles(args[2], "*", SearchOption.AllDirectories).Length;
         var sw = Stopwatch.StartNew();
         await input.SetInputFilesAsync(args[2]);
-        await page.WaitForFunctionAsync("n => { const u = window.sp.panels.upload?.up; return u && u.jobs.length === n && !u.busy(); }", count,
-            new PageWaitForFunctionOptions { PollingInterval = 20, Timeout = 600_000 });
+        // one call that resolves in the page when the uploader is done (polling from here would cost the page a
+        // protocol round trip every few ms, which the command-line client does not pay)
+        await page.EvaluateAsync("""
+            n => new Promise(resolve => {
+                const check = () => { const u = window.sp.panels.upload?.up;
+                                      if (u && u.jobs.length === n && !u.busy()) { resolve(); return true; } return false; };
+                if (check()) return;
+                const u = window.sp.panels.upload.up;
+                const on = () => { if (check()) { u.removeEventListener('change', on); u.removeEventListener('idle', on); } };
+                u.addEventListener('change', on);
+                u.addEventListener('idle', on);
+            })
+            """, count);
         var s = sw.Elapsed.TotalSeconds;
         var bad = await page.EvaluateAsync<int>("window.sp.panels.upload.up.jobs.filter(j => j.state !== 'ok').length");
         if (bad > 0)
@@ -82,7 +93,10 @@ switch (args[0])
                      const med = a => { a.sort((x, y) => x - y); return a[Math.floor(a.length / 2)] ?? -1; };
                      const last = Math.max(...js.map(j => j.t.hashed ?? 0)) - t0;
                      return `hash-kind=${u.hashKind} last-hashed=${last.toFixed(0)}ms hashing=${med(js.map(j => j.t.hashed - j.t.hash)).toFixed(1)}ms`
-                       + ` hashed-to-done=${med(js.map(j => j.t.done - j.t.hashed)).toFixed(1)}ms`; })()
+                       + ` hashed-to-done=${med(js.map(j => j.t.done - j.t.hashed)).toFixed(1)}ms`
+                       + ` p90=${(() => { const a = js.map(j => j.t.done - j.t.hashed).sort((x, y) => x - y); return a[Math.floor(a.length * 0.9)].toFixed(0); })()}ms`
+                       + ` max=${Math.max(...js.map(j => j.t.done - j.t.hashed)).toFixed(0)}ms`
+                       + ` handshakes=${js.reduce((s, j) => s + j.handshakes, 0)}`; })()
             """);
         Console.Error.WriteLine(where);
         Console.WriteLine(s.ToString("F2", inv));

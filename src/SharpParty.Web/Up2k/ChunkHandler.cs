@@ -108,6 +108,9 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
         {
             case ChunkFailureKind.None:
                 rc.Note = $"{confirmed.Count} chunks, {left} left";
+                // ours, not copyparty's: how many chunks the file still needs. 0 = it is complete and in place, the
+                // same answer a final handshake would get (our web UI then skips that round trip per file)
+                rc.Response.Headers["X-Up2k-Left"] = left.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Reply.Text(rc, 200, "thank", "text/html; charset=utf-8");
                 return;
             case ChunkFailureKind.Corrupt:

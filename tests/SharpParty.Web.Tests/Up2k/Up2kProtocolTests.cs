@@ -50,6 +50,35 @@ public sealed class Up2kProtocolTests : IAsyncLifetime
         Assert.Empty(fin.Need);
     }
 
+    [Fact]
+    public async Task Each_chunk_reply_says_how_many_chunks_are_left()
+    {
+        // X-Up2k-Left is ours (copyparty's reply is only "thank"): 0 means the file is complete and in place, which
+        // lets our web UI skip the final handshake
+        var f = new Up2kFile(Up2kFile.Random(2_500_000, 2_500_000), "three.bin");
+        var hs = await Up2kWire.HandshakeAsync(_s.Client, "/inc/", f);
+        Assert.Equal(3, hs.Need.Length);
+        var lefts = new List<string>();
+        foreach (var h in hs.Need)
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, hs.Purl) { Content = new ByteArrayContent(f.ChunkBytes(Array.IndexOf(f.Hashes, h))) };
+            req.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            req.Headers.TryAddWithoutValidation("X-Up2k-Wark", hs.Wark);
+            req.Headers.TryAddWithoutValidation("X-Up2k-Hash", h);
+            using var res = await _s.Client.SendAsync(req);
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            lefts.Add(res.Headers.GetValues("X-Up2k-Left").Single());
+            if (lefts[^1] != "0")
+            {
+                Assert.True(File.Exists(Disk("inc/three.bin.PARTIAL")));
+            }
+        }
+        Assert.Equal(["2", "1", "0"], lefts);
+        Assert.False(File.Exists(Disk("inc/three.bin.PARTIAL")));
+        Assert.Equal(f.Data, await File.ReadAllBytesAsync(Disk("inc/three.bin")));
+        Assert.Empty((await Up2kWire.HandshakeAsync(_s.Client, "/inc/", f)).Need);
+    }
+
     [Theory]
     [InlineData(0, "empty.bin")]
     [InlineData(300_000, "with spaces and ünïcødé.bin")]

@@ -310,7 +310,7 @@ export class Uploader extends EventTarget {
   async send(s) {
     const { job } = s;
     const headers = { 'X-Up2k-Hash': hashHeader(s.hashes), 'X-Up2k-Wark': job.wark, 'Content-Type': 'application/octet-stream' };
-    let ok, msg;
+    let ok, msg, left;
     if (job.buf) {
       // a single-chunk file whose bytes are already here: fetch, no progress events to feed
       try {
@@ -319,23 +319,27 @@ export class Uploader extends EventTarget {
         // a chunk the server already has is fine (it may have arrived before a lost connection dropped the answer)
         ok = res.status === 200 || /already got that/.test(body);
         msg = clean(body) || 'HTTP ' + res.status;
+        left = res.status === 200 ? res.headers.get('X-Up2k-Left') : null;
       } catch (e) {
         ok = false;
         msg = 'connection lost';
       }
     } else {
-      [ok, msg] = await this.xhr(s, headers);
+      [ok, msg, left] = await this.xhr(s, headers);
     }
     job.inflight.delete(s);
     if (!ok) return this.retry(s, msg);
     job.sent += s.len;
     this.bytesSent += s.len;
     job.pending--;
+    // our server says how many chunks the file still needs: none = complete and in place, the answer the final
+    // handshake would give; copyparty does not say, and then the final handshake confirms (spec §2.8)
+    if (left === '0') job.complete = true;
     this.changed(job);
     if (job.pending === 0) {
-      // the final handshake confirms (spec §2.8); it goes first, so finished files leave the pipe soonest
       job.buf = null;
-      this.handshakes.unshift(job);
+      if (job.complete) this.finish(job, 'ok');
+      else this.handshakes.unshift(job); // first in line, so finished files leave the pipe soonest
     }
   }
 
@@ -349,7 +353,8 @@ export class Uploader extends EventTarget {
       x.upload.onprogress = (e) => { job.inflight.set(s, e.loaded); this.progress(); };
       x.onload = () => {
         const body = x.responseText || '';
-        resolve([x.status === 200 || /already got that/.test(body), clean(body) || 'HTTP ' + x.status]);
+        resolve([x.status === 200 || /already got that/.test(body), clean(body) || 'HTTP ' + x.status,
+          x.status === 200 ? x.getResponseHeader('X-Up2k-Left') : null]);
       };
       x.onerror = () => resolve([false, 'connection lost']);
       x.ontimeout = () => resolve([false, 'timed out']);
