@@ -158,7 +158,8 @@ public sealed class BrowseTests(BrowserFixture fx)
         await s.WaitForNameAsync("big.iso");
         // one row, marked; the .PARTIAL is not a row of its own
         Assert.Equal(["big.iso", "done.txt"], await s.NamesAsync());
-        Assert.Equal("uploading…", await s.Page.TextContentAsync(".lv-row.partial .c-ext"));
+        Assert.Equal("uploading…", await s.Page.TextContentAsync(".lv-row.partial .c-name .upl"));
+        Assert.True(await s.Page.IsVisibleAsync(".lv-row.partial .c-name .upl"));
         Assert.Equal(1, await s.Page.Locator(".lv-row.partial").CountAsync());
         await s.ScreenshotAsync("browse-upload-in-progress");
         await s.Page.Keyboard.PressAsync("g");

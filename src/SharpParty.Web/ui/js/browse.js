@@ -280,9 +280,10 @@ export class ListingView extends EventTarget {
     const checked = this.sel.has(it.name) ? ' checked' : '';
     let s = `<div class="lv-row${this.cls(it, i)}" role="row" data-i="${i}" style="transform:translateY(${y}px)">`
       + `<span class="c-chk"><input type="checkbox" tabindex="-1" aria-label="select"${checked}></span>`
-      + `<span class="c-name"><a href="${esc(it.href)}" tabindex="-1">${it.dir ? ICON_DIR : ICON_FILE}<span class="nm">${esc(it.name)}${it.dir ? '/' : ''}</span></a></span>`
+      + `<span class="c-name"><a href="${esc(it.href)}" tabindex="-1">${it.dir ? ICON_DIR : ICON_FILE}<span class="nm">${esc(it.name)}${it.dir ? '/' : ''}</span></a>`
+      + (it.partial ? `<span class="upl" title="${esc(t('list.uploading.tip'))}">${esc(t('list.uploading'))}</span>` : '') + '</span>'
       + `<span class="c-size">${it.dir && !it.sz ? '' : fmtSize(it.sz)}</span>`
-      + `<span class="c-ext">${it.dir ? t('list.folder') : it.partial ? `<span class="upl" title="${esc(t('list.uploading.tip'))}">${esc(t('list.uploading'))}</span>` : esc(it.ext)}</span>`
+      + `<span class="c-ext">${it.dir ? t('list.folder') : esc(it.ext)}</span>`
       + `<span class="c-date">${fmtDate(it.ts)}</span>`;
     for (const k of this.tags) s += `<span class="c-tag">${esc(tagText(k, it.tags[k]))}</span>`;
     return s + '</div>';

@@ -47,7 +47,8 @@ class HashPool {
       w.onmessage = (e) => this.done(w, e.data);
       w.onerror = (e) => { this.kind = 'broken'; console.error('hash worker', e.message); };
       this.workers.push(w);
-      this.idle.push(w);
+      // two chunks per worker: while one is hashed, the next is read (a worker's onmessage is async, so they overlap)
+      this.idle.push(w, w);
     }
     this.forceJs = forceJs;
   }
