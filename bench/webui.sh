@@ -38,10 +38,13 @@ start_server() { # $1 = folder to serve
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo '+changes'), load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 cold="" warm="" declare -A t
 for round in $(seq "$runs"); do
     start_server "$work/list"
-    read -r c w _ < <("${ui[@]}" listing "http://127.0.0.1:$port/many/")
+    line=$("${ui[@]}" listing "http://127.0.0.1:$port/many/")
+    echo "  listing: $line" >&2
+    read -r c w _ <<<"$line"
     cold+="$c "; warm+="$w "
     stop_server
     for set in g1 small; do
@@ -69,4 +72,5 @@ for set in g1 small; do
     p=$(median <<<"${t[$set page]}"); c=$(median <<<"${t[$set cli]}")
     printf '%-6s page %6.2fs  sharpparty up %6.2fs  cli/page %.2f   (page: %s; cli: %s)\n' "$set" "$p" "$c" "$(echo "$c / $p" | bc -l)" "${t[$set page]}" "${t[$set cli]}"
 done
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$work/dst" "$work/state"

@@ -89,4 +89,20 @@ public sealed class AccessTests(BrowserFixture fx)
             File.Delete(tmp);
         }
     }
+
+    [Fact]
+    public async Task Should_the_module_not_load_the_server_table_shows_after_all()
+    {
+        // with scripting on, the server's table sits in a <noscript> (read as text, not built); if the module never
+        // starts, the page's inline script builds the table from that text after 4 s
+        await using var server = await SharpParty.Web.Tests.Infra.TestServer.StartAsync(["-v", ".::rw"], OneFile);
+        await using var ctx = await fx.Browser.NewContextAsync();
+        var page = await ctx.NewPageAsync();
+        await page.RouteAsync("**/js/app.js", r => r.AbortAsync());
+        await page.GotoAsync(server.BaseUrl + "/");
+        Assert.Equal(0, await page.Locator("#files").CountAsync());
+        await page.WaitForSelectorAsync("#files tbody a:text-is('hello.txt')", new() { Timeout = 10_000 });
+        Assert.True(await page.IsVisibleAsync("#files"));
+        Assert.True(await page.IsVisibleAsync("form.up"));
+    }
 }

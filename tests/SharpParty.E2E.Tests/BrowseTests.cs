@@ -1,4 +1,7 @@
+using System.Text;
+using System.Text.Json;
 using SharpParty.E2E.Tests.Infra;
+using SharpParty.Web.Tests.Infra;
 
 namespace SharpParty.E2E.Tests;
 
@@ -87,6 +90,109 @@ public sealed class BrowseTests(BrowserFixture fx)
         await s.Page.Keyboard.PressAsync("b");
         await s.Page.WaitForSelectorAsync(".nav-open .tree a");
         await s.ScreenshotAsync("browse-grid-navpane");
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Grid_keys_select_mode_zoom_and_tree_width()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], Tree);
+        await s.OpenAsync();
+        await s.WaitForNameAsync("a.txt");
+        await s.Page.Keyboard.PressAsync("g");
+        await s.Page.WaitForSelectorAsync(".card");
+        Task<float> CardWidth() => s.Page.EvalOnSelectorAsync<float>(".card", "c => c.getBoundingClientRect().width");
+        var w0 = await CardWidth();
+        // shift+D / shift+A: bigger and smaller pictures (copyparty's grid zoom)
+        await s.Page.Keyboard.PressAsync("Shift+D");
+        Assert.True(await CardWidth() > w0);
+        await s.Page.Keyboard.PressAsync("Shift+A");
+        await s.Page.Keyboard.PressAsync("Shift+A");
+        var small = await CardWidth();
+        Assert.True(small < w0);
+        await s.Page.ReloadAsync();
+        await s.WaitReadyAsync();
+        Assert.Equal(small, await CardWidth());
+
+        // S: select mode, where a click on a picture selects instead of opening
+        await s.Page.Keyboard.PressAsync("s");
+        await s.Page.WaitForSelectorAsync(".lv.selmode");
+        await s.Page.ClickAsync(".card:has(.cname span:text-is('music')) .pic");
+        await s.Page.ClickAsync(".card:has(.cname span:text-is('a.txt')) .pic");
+        Assert.Equal(2, await s.Page.Locator(".card.sel").CountAsync());
+        Assert.Equal("/", await s.Page.EvaluateAsync<string>("location.pathname"));
+        Assert.Contains("2 selected", await s.Page.TextContentAsync(".toolbar .selinfo"));
+        await s.ScreenshotAsync("browse-grid-select");
+        // S again (or the toolbar's button): a click opens
+        await s.Page.ClickAsync(".toolbar button.selmode");
+        await s.Page.WaitForSelectorAsync(".lv.grid:not(.selmode)");
+        await s.Page.ClickAsync(".card:has(.cname span:text-is('music')) .pic");
+        await s.WaitForPathAsync("/music/");
+
+        // A / D with the folder tree open: narrower and wider
+        Task<float> TreeWidth() => s.Page.EvalOnSelectorAsync<float>(".navpane", "n => n.getBoundingClientRect().width");
+        await s.Page.WaitForSelectorAsync(".nav-open .tree a");
+        var t0 = await TreeWidth();
+        await s.Page.Keyboard.PressAsync("d");
+        Assert.True(await TreeWidth() > t0);
+        await s.Page.Keyboard.PressAsync("a");
+        await s.Page.Keyboard.PressAsync("a");
+        Assert.True(await TreeWidth() < t0);
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task An_upload_in_progress_is_marked_in_the_listing()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], r => File.WriteAllText(Path.Combine(r, "done.txt"), "x"));
+        // a real up2k handshake with no chunks sent after it: the server reserves big.iso (0 bytes) and writes big.iso.PARTIAL
+        var hashes = Enumerable.Range(0, 3).Select(i => new string((char)('a' + i), 43) + "Q").ToArray();
+        var body = JsonSerializer.Serialize(new { name = "big.iso", size = 2_621_440, lmod = 1_700_000_000, hash = hashes });
+        using (var res = await s.Server.Client.PostAsync("/", new StringContent(body, Encoding.UTF8, "text/plain")))
+        {
+            Assert.True(res.IsSuccessStatusCode, await res.Content.ReadAsStringAsync());
+        }
+        Assert.True(File.Exists(s.Server.PathOf("big.iso.PARTIAL")));
+        Assert.Equal(0, new FileInfo(s.Server.PathOf("big.iso")).Length);
+        await s.OpenAsync();
+        await s.WaitForNameAsync("big.iso");
+        // one row, marked; the .PARTIAL is not a row of its own
+        Assert.Equal(["big.iso", "done.txt"], await s.NamesAsync());
+        Assert.Equal("uploading…", await s.Page.TextContentAsync(".lv-row.partial .c-name .upl"));
+        Assert.True(await s.Page.IsVisibleAsync(".lv-row.partial .c-name .upl"));
+        Assert.Equal(1, await s.Page.Locator(".lv-row.partial").CountAsync());
+        await s.ScreenshotAsync("browse-upload-in-progress");
+        await s.Page.Keyboard.PressAsync("g");
+        await s.Page.WaitForSelectorAsync(".card.partial .upl");
+        // the page without JavaScript says so too
+        var (_, html) = await s.Server.Client.SendText(HttpMethod.Get, "/");
+        Assert.Contains(">big.iso</a></td><td>uploading</td>", html, StringComparison.Ordinal);
+        Assert.Contains(">done.txt</a></td><td>1</td>", html, StringComparison.Ordinal);
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Markup_in_names_and_readmes_stays_text_in_the_embedded_listing()
+    {
+        // the page carries the folder's ?ls JSON in a script element: a README or a name must not end it early
+        const string evilName = "<img src=x onerror=window.pwned=1>.txt";
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], r =>
+        {
+            File.WriteAllText(Path.Combine(r, evilName), "x");
+            File.WriteAllText(Path.Combine(r, "README.md"), "</script><img src=x onerror=window.pwned=2>\n# hi\n");
+        });
+        var ls = 0;
+        s.Page.Request += (_, r) => ls += r.Url.EndsWith("?ls", StringComparison.Ordinal) ? 1 : 0;
+        await s.OpenAsync();
+        await s.WaitForNameAsync(evilName);
+        Assert.Equal(0, ls); // the first listing came with the page
+        Assert.Null(await s.Page.EvaluateAsync<int?>("window.pwned ?? null"));
+        Assert.Equal(0, await s.Page.Locator("#ls0").CountAsync()); // read once and dropped
+        // a folder opened in the page is asked for as before
+        await s.Page.ClickAsync(".crumbs a.home");
+        await s.WaitForNameAsync("README.md");
+        Assert.Equal(1, ls);
+        Assert.Null(await s.Page.EvaluateAsync<int?>("window.pwned ?? null"));
         Assert.Empty(s.ConsoleErrors);
     }
 }

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using Microsoft.Playwright;
 using SharpParty.E2E.Tests.Infra;
 
@@ -72,6 +74,95 @@ public sealed class FileManagerTests(BrowserFixture fx)
         await s.Page.ClickAsync("dialog[open] button[value=ok]");
         await s.WaitForNameAsync("keep.md", present: false);
         Assert.False(File.Exists(s.Server.PathOf("src/keep.md")));
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_new_markdown_document_opens_in_the_editor()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rwmd"], Files);
+        await s.OpenAsync("/src/");
+        await s.WaitForNameAsync("keep.md");
+        await s.Page.ClickAsync(".toolbar button:text-is('New document')");
+        await AnswerAsync(s.Page, "ideas");
+        // copyparty's act=new_md: an empty ideas.md, and the browser goes to its editor
+        await s.Page.WaitForURLAsync("**/src/ideas.md?edit");
+        Assert.Equal(0, new FileInfo(s.Server.PathOf("src/ideas.md")).Length);
+        await s.Page.FillAsync("#mdtext", "# ideas\n\nwritten in the browser\n");
+        await s.Page.ClickAsync("#mdsave");
+        await s.Page.WaitForFunctionAsync("() => /saved/i.test(document.querySelector('#mdstatus').textContent)");
+        Assert.Equal("# ideas\n\nwritten in the browser\n", File.ReadAllText(s.Server.PathOf("src/ideas.md")));
+        await s.ScreenshotAsync("new-document-editor");
+
+        // the same name again: the page says it exists, and the file keeps what was written
+        await s.OpenAsync("/src/");
+        await s.WaitForNameAsync("ideas.md");
+        await s.Page.ClickAsync(".toolbar button:text-is('New document')");
+        await AnswerAsync(s.Page, "ideas.md");
+        await s.Page.WaitForSelectorAsync(".toast.err:has-text('exists already')");
+        Assert.StartsWith("# ideas", File.ReadAllText(s.Server.PathOf("src/ideas.md")), StringComparison.Ordinal);
+        Assert.Equal([$"409 POST {s.Server.BaseUrl}/src/"], s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_selection_downloads_as_zip_or_as_tar_from_settings()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rwmd"], r =>
+        {
+            Files(r);
+            Directory.CreateDirectory(Path.Combine(r, "src", "inner"));
+            File.WriteAllText(Path.Combine(r, "src", "inner", "deep.txt"), "deep");
+        });
+        await s.OpenAsync("/src/");
+        await s.WaitForNameAsync("file 1.txt");
+        await Row(s, "file 1.txt");
+        await s.Page.ClickAsync(".lv-row:has(.nm:text-is('inner/')) .c-date", new() { Modifiers = [KeyboardModifier.Control] });
+        // Y: the selection as one archive, in the format from the settings (zip by default)
+        var dl = s.Page.WaitForDownloadAsync();
+        await s.Page.Keyboard.PressAsync("y");
+        var zipPath = await (await dl).PathAsync();
+        using (var zip = ZipFile.OpenRead(zipPath))
+        {
+            Assert.Equal(["file 1.txt", "inner/deep.txt"], zip.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith('/')).Select(e => e.FullName).Order());
+            using var r = new StreamReader(zip.GetEntry("inner/deep.txt")!.Open());
+            Assert.Equal("deep", await r.ReadToEndAsync());
+        }
+        // settings: tar instead; the toolbar's button says so
+        await s.Page.ClickAsync(".tabs [data-tab=settings]");
+        await s.Page.SelectOptionAsync("#set-arc", "tar");
+        await s.Page.Keyboard.PressAsync("Escape");
+        Assert.Contains("tar", await s.Page.GetAttributeAsync(".toolbar button:text-is('Download')", "title"));
+        dl = s.Page.WaitForDownloadAsync();
+        await s.Page.ClickAsync(".toolbar button:text-is('Download')");
+        var tarPath = await (await dl).PathAsync();
+        var names = new List<string>();
+        await using (var f = File.OpenRead(tarPath))
+        {
+            using var tr = new TarReader(f);
+            while (await tr.GetNextEntryAsync() is { } e)
+            {
+                if (e.EntryType != TarEntryType.Directory)
+                {
+                    names.Add(e.Name);
+                }
+            }
+        }
+        Assert.Equal(["file 1.txt", "inner/deep.txt"], names.Order());
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_message_goes_to_the_server()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], Files);
+        await s.OpenAsync("/src/");
+        await s.Page.ClickAsync(".toolbar button:text-is('Send message')");
+        var sent = s.Page.WaitForRequestAsync(r => r.Method == "POST" && r.Url.EndsWith("/src/", StringComparison.Ordinal));
+        await AnswerAsync(s.Page, "hello from the page & co");
+        var req = await sent;
+        Assert.Equal("msg=hello%20from%20the%20page%20%26%20co", req.PostData);
+        Assert.Equal(200, (await req.ResponseAsync())!.Status);
+        await s.Page.WaitForSelectorAsync(".toast.ok:has-text('Message sent')");
         Assert.Empty(s.ConsoleErrors);
     }
 

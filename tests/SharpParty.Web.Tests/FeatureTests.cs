@@ -135,6 +135,67 @@ public class FeatureTests
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Client.PostAsync("/a/", f3)).StatusCode);
     }
 
+    private static readonly string[] BadNames = ["..", "../escape", "a/b"];
+
+    private static MultipartFormDataContent NewMd(string name) => new() { { new StringContent("new_md"), "act" }, { new StringContent(name), "name" } };
+
+    [Fact]
+    public async Task New_markdown_document_as_copyparty_act_new_md()
+    {
+        await using var s = await TestServer.StartAsync(["-v", "a:a:rwmd", "-v", "rw:rw:rw", "-v", "ro:ro:r"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "a"));
+            Directory.CreateDirectory(Path.Combine(root, "rw"));
+            Directory.CreateDirectory(Path.Combine(root, "ro"));
+        });
+        // an empty document; the answer points at its editor
+        using (var f = NewMd("plan"))
+        {
+            using var res = await s.Client.PostAsync("/a/", f);
+            Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+            Assert.Equal("/a/plan.md?edit", res.Headers.Location!.OriginalString);
+        }
+        Assert.Equal(0, new FileInfo(s.PathOf("a/plan.md")).Length);
+        // a short extension is kept where the user may also delete; a long one gets .md
+        using (var f = NewMd("notes.txt"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await s.Client.PostAsync("/a/", f)).StatusCode);
+        }
+        Assert.True(File.Exists(s.PathOf("a/notes.txt")));
+        using (var f = NewMd("x.toolong"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await s.Client.PostAsync("/a/", f)).StatusCode);
+        }
+        Assert.True(File.Exists(s.PathOf("a/x.toolong.md")));
+        // without d, always .md (a writer cannot make an .html page)
+        using (var f = NewMd("page.html"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await s.Client.PostAsync("/rw/", f)).StatusCode);
+        }
+        Assert.True(File.Exists(s.PathOf("rw/page.html.md")));
+        // an existing file is never touched
+        File.WriteAllText(s.PathOf("a/keep.md"), "precious");
+        using (var f = NewMd("keep.md"))
+        {
+            var (st, body) = await s.Client.SendText(HttpMethod.Post, "/a/", f);
+            Assert.Equal(HttpStatusCode.Conflict, st);
+            Assert.Contains("that file exists already", body, StringComparison.Ordinal);
+        }
+        Assert.Equal("precious", File.ReadAllText(s.PathOf("a/keep.md")));
+        // bad names, no write access
+        foreach (var bad in BadNames)
+        {
+            using var f = NewMd(bad);
+            Assert.Equal(HttpStatusCode.BadRequest, (await s.Client.PostAsync("/a/", f)).StatusCode);
+        }
+        Assert.False(File.Exists(s.PathOf("escape.md")));
+        using (var f = NewMd("nope"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await s.Client.PostAsync("/ro/", f)).StatusCode);
+        }
+        Assert.False(File.Exists(s.PathOf("ro/nope.md")));
+    }
+
     [Fact]
     public async Task Listings_text_tree_and_dots()
     {

@@ -13,7 +13,9 @@ namespace SharpParty.Web.Browse;
 /// </summary>
 internal static class ListingHtml
 {
-    public static Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries)
+    /// <param name="idx">what the index adds, for the embedded <c>?ls</c> JSON</param>
+    /// <param name="dots">whether dotfiles are listed (the module asks again if its own setting differs)</param>
+    public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx, bool dots)
     {
         var t = rc.Target;
         var sort = rc.Query.Get("sort") ?? "name";
@@ -30,23 +32,43 @@ internal static class ListingHtml
         {
             ordered = ordered.Reverse();
         }
-        // folders first, as every file manager does
-        var list = ordered.Where(e => e.IsDir).Concat(ordered.Where(e => !e.IsDir));
+        // folders first, as every file manager does (one sort, not one per half)
+        var sorted = ordered.ToArray();
+        var list = sorted.Where(e => e.IsDir).Concat(sorted.Where(e => !e.IsDir));
         var title = "/" + t.VPath;
         var sb = new StringBuilder(4096 + (entries.Count * 200));
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(H(title)).Append("</title>")
-            // with JavaScript on, the server's table is never laid out (10,000 rows cost more to lay out than to fetch
-            // as JSON); should the module not start within 4 s, the class goes and the table shows after all
-            .Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(!window.sp)document.documentElement.classList.remove('js')},4000)</script>")
+            // with JavaScript on, the server's page is hidden (html.js) and the module draws the listing from ?ls; the
+            // table of files sits in a <noscript>, which a browser with scripting on reads as plain text (HTML spec
+            // 13.2.6.4.7: no elements built for 10,000 rows, so the module gets the main thread at once). Should the
+            // module not start within 4 s, the table is built from that text and the page shows after all.
+            .Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(window.sp)return;")
+            .Append("var n=document.getElementById('nsfiles');if(n)n.insertAdjacentHTML('afterend',n.textContent);")
+            .Append("document.documentElement.classList.remove('js')},4000)</script>")
             .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\">")
             // progressive enhancement: the module takes over this page; without JavaScript the page below is the UI
             .Append("<link rel=\"icon\" href=\"").Append(StaticAssets.VersionedPrefix).Append("favicon.svg\">")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">")
-            .Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\">")
-            .Append("<script type=\"module\" async src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>")
-            .Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
+            .Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\">");
+        // the folder's ?ls JSON for the module, from this same directory read: without it the module would ask for
+        // ?ls once it starts, a second round trip and a second read of the folder (most of the time to a drawn list
+        // of 10,000 files). Before the module's script element, so it is parsed by the time the module runs.
+        sb.Append("<script type=\"application/json\" id=\"ls0\" data-dots=\"").Append(dots ? '1' : '0').Append("\">")
+            .Append(await ListingJson.ForPageAsync(rc, entries, idx)).Append("</script>")
+            .Append("<script type=\"module\" async src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>");
+        // the head goes out before the table is made: the browser starts the module (and the module draws the list)
+        // while the rest of the page is still being written
+        var res = rc.Response;
+        res.StatusCode = 200;
+        res.ContentType = "text/html; charset=utf-8";
+        if (rc.IsHead)
+        {
+            return;
+        }
+        await SendAsync(rc, sb);
+        sb.Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
             .Append(StaticAssets.VersionedPrefix).Append("\">\n<nav class=\"crumbs\">");
         sb.Append("<a href=\"/\">").Append(H(rc.Options.ServerName)).Append("</a>");
         var acc = "/";
@@ -64,7 +86,7 @@ internal static class ListingHtml
         {
             Markdown.ListingDocs.AppendLogue(sb, pro, "prologue");
         }
-        sb.Append("<table id=\"files\"><thead><tr>");
+        sb.Append("<noscript id=\"nsfiles\"><table id=\"files\"><thead><tr>");
         Header(sb, "name", "name", key, desc);
         Header(sb, "size", "size", key, desc);
         Header(sb, "ext", "type", key, desc);
@@ -74,16 +96,18 @@ internal static class ListingHtml
         {
             sb.Append("<tr><td><a href=\"../\">../</a></td><td></td><td></td><td></td></tr>\n");
         }
+        var partials = UploadsInProgress(sorted);
         foreach (var e in list)
         {
             var href = UrlPath.Quote(e.Name) + (e.IsDir ? "/" : "");
+            var busy = partials is not null && !e.IsDir && e.Size == 0 && partials.Contains(e.Name);
             sb.Append("<tr><td><a href=\"").Append(H(href)).Append("\">").Append(H(e.Name)).Append(e.IsDir ? "/" : "").Append("</a></td><td>")
-                .Append(e.IsDir ? "" : e.Size.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>")
+                .Append(e.IsDir ? "" : busy ? "uploading" : e.Size.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>")
                 .Append(e.IsDir ? "---" : H(ListingJson.Extension(e.Name))).Append("</td><td>")
                 .Append(DateTimeOffset.FromUnixTimeSeconds(e.MTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
                 .Append("</td></tr>\n");
         }
-        sb.Append("</tbody></table>\n");
+        sb.Append("</tbody></table></noscript>\n");
         if (docs.Epilogue is { } epi)
         {
             Markdown.ListingDocs.AppendLogue(sb, epi, "epilogue");
@@ -118,7 +142,39 @@ internal static class ListingHtml
                 .Append("logged in as ").Append(H(rc.User)).Append(" <button type=\"submit\">logout</button></form>\n");
         }
         sb.Append("<footer>").Append(H(ListingJson.ServerInfo(rc, " // "))).Append("</footer>\n</body></html>\n");
-        return Reply.Text(rc, 200, sb.ToString(), "text/html; charset=utf-8");
+        await SendAsync(rc, sb);
+    }
+
+    private static async Task SendAsync(RequestContext rc, StringBuilder sb)
+    {
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        sb.Clear();
+        rc.SentInParts = (rc.SentInParts ?? 0) + bytes.Length;
+        await rc.Response.Body.WriteAsync(bytes, rc.Http.RequestAborted);
+        await rc.Response.Body.FlushAsync(rc.Http.RequestAborted);
+    }
+
+    /// <summary>
+    /// The names an up2k upload is writing to: it reserves NAME with an empty placeholder and writes NAME.PARTIAL
+    /// (.NAME.PARTIAL with --dotpart), so a 0-byte NAME beside one is not a finished empty file. Null when there are none.
+    /// </summary>
+    private static HashSet<string>? UploadsInProgress(DirEntry[] entries)
+    {
+        HashSet<string>? names = null;
+        foreach (var e in entries)
+        {
+            if (!e.IsDir && e.Name.EndsWith(".PARTIAL", StringComparison.Ordinal))
+            {
+                var baseName = e.Name[..^".PARTIAL".Length];
+                names ??= new HashSet<string>(StringComparer.Ordinal);
+                names.Add(baseName);
+                if (baseName.StartsWith('.'))
+                {
+                    names.Add(baseName[1..]);
+                }
+            }
+        }
+        return names;
     }
 
     private static void Header(StringBuilder sb, string key, string label, string current, bool desc)

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Routing;
 
@@ -21,9 +25,12 @@ internal static class ListingJson
     private static readonly JsonEncodedText PExt = JsonEncodedText.Encode("ext");
     private static readonly JsonEncodedText PTs = JsonEncodedText.Encode("ts");
 
+    /// <summary>In an HTML page every HTML-sensitive character is escaped (<c>\u003C</c>…), so no file name can end the
+    /// script element the JSON sits in; other characters stay as they are.</summary>
+    private static readonly JavaScriptEncoder PageEncoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+
     public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx = null)
     {
-        var t = rc.Target;
         var res = rc.Response;
         res.StatusCode = 200;
         res.ContentType = "application/json";
@@ -31,8 +38,26 @@ internal static class ListingJson
         {
             return;
         }
+        await using var w = new Utf8JsonWriter(res.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        await WriteObjectAsync(w, rc, entries, idx, withDocs: true);
+    }
+
+    /// <summary>The same JSON for the folder's HTML page, where the web UI's module reads it instead of asking again.</summary>
+    public static async Task<string> ForPageAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx)
+    {
+        var buf = new ArrayBufferWriter<byte>(1024 + (entries.Count * 96));
+        await using (var w = new Utf8JsonWriter(buf, new JsonWriterOptions { SkipValidation = true, Encoder = PageEncoder }))
+        {
+            // the page shows the readme and logues itself (rendered, sandboxed): their raw texts stay out of it
+            await WriteObjectAsync(w, rc, entries, idx, withDocs: false);
+        }
+        return Encoding.UTF8.GetString(buf.WrittenSpan);
+    }
+
+    private static async Task WriteObjectAsync(Utf8JsonWriter w, RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx, bool withDocs)
+    {
+        var t = rc.Target;
         var canRead = t.Can(Perm.Read);
-        await using var w = new Utf8JsonWriter(res.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteStartArray("dirs");
         if (canRead)
@@ -165,6 +190,12 @@ internal static class ListingJson
         w.WriteEndArray();
         // as copyparty: the raw texts (its client renders README.md and sandboxes the logues); ours adds "readme_html",
         // README.md rendered by the server's sanitising renderer, for clients without a markdown library
+        if (!withDocs)
+        {
+            w.WriteEndObject();
+            await w.FlushAsync(rc.Http.RequestAborted);
+            return;
+        }
         var docs = Markdown.ListingDocs.Load(rc);
         w.WriteStartArray("logues");
         w.WriteStringValue(docs.Prologue ?? "");

@@ -28,6 +28,9 @@ internal sealed class RequestContext(HttpContext http, ServerOptions options, Qu
     /// <summary>For the request log: a note such as "moved to /x".</summary>
     public string? Note { get; set; }
 
+    /// <summary>For the request log: the body bytes of a reply sent in parts without a Content-Length (the folder page).</summary>
+    public long? SentInParts { get; set; }
+
     public bool IsHead => HttpMethods.IsHead(Request.Method);
 
     /// <summary>The URL of this server as the client sees it ("http://host:port").</summary>

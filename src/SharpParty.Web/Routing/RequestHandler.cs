@@ -143,7 +143,7 @@ internal sealed partial class RequestHandler(
             {
                 var ms = time.GetElapsedTime(started).TotalMilliseconds;
                 LogRequest(log, ip, rc?.User ?? "-", http.Request.Method, rawPath, http.Response.StatusCode,
-                    http.Response.ContentLength ?? -1, Math.Round(ms, 1), rc?.Note ?? "");
+                    http.Response.ContentLength ?? rc?.SentInParts ?? -1, Math.Round(ms, 1), rc?.Note ?? "");
             }
         }
     }
@@ -375,7 +375,7 @@ internal sealed partial class RequestHandler(
                 await ListingText.WriteAsync(rc, entries, format == "v");
                 return;
             default:
-                await ListingHtml.WriteAsync(rc, entries);
+                await ListingHtml.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags), showDots);
                 return;
         }
     }

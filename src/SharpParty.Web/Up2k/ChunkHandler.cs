@@ -108,8 +108,8 @@ internal sealed partial class ChunkHandler(RegistrySet registries, SharpParty.We
         {
             case ChunkFailureKind.None:
                 rc.Note = $"{confirmed.Count} chunks, {left} left";
-                // ours: what the file still needs after this POST; 0 means complete and in place, so our client skips
-                // the confirming handshake (u2c and up2k.js ignore the header and send it)
+                // ours: what the file still needs after this POST; 0 means complete and in place, so our client and our
+                // web UI skip the confirming handshake (u2c and copyparty's up2k.js ignore the header and send it)
                 rc.Response.Headers["X-Up2k-Left"] = left.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Reply.Text(rc, 200, "thank", "text/html; charset=utf-8");
                 return;

@@ -15,7 +15,7 @@ namespace SharpParty.Web.Upload;
 
 /// <summary>
 /// multipart/form-data POSTs: <c>act=bput</c> (files in field <c>f</c>; a first file field implies it), <c>act=mkdir</c>,
-/// <c>act=login</c>, <c>act=logout</c>. Sections are streamed: a file part goes straight to its temp file.
+/// <c>act=new_md</c>, <c>act=login</c>, <c>act=logout</c>. Sections are streamed: a file part goes straight to its temp file.
 /// </summary>
 internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter limiter, SharpParty.Web.Up2k.UploadLedger ledger, TimeProvider time, Authenticator auth, SharpParty.Web.Markdown.TextSaver textSaver, ILogger<MultipartHandler> log)
 {
@@ -131,6 +131,9 @@ internal sealed partial class MultipartHandler(IpHasher ipHash, UploadLimiter li
                 return;
             case "mkdir":
                 await FileOps.MkdirAsync(rc, fields.GetValueOrDefault("name"));
+                return;
+            case "new_md":
+                await NewDocument.CreateAsync(rc, fields.GetValueOrDefault("name"));
                 return;
             case "login":
                 await auth.LoginAsync(rc, fields.GetValueOrDefault("cppwd") ?? fields.GetValueOrDefault("pw") ?? "");

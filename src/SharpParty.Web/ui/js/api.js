@@ -68,9 +68,10 @@ export const api = {
   async mkdir(dir, name) {
     return call(dir, { method: 'POST', body: form({ act: 'mkdir', name }), redirect: 'manual' });
   },
-  /** PUT of a new, empty-ish text file; the server picks another name if it exists */
-  async put(url, body) {
-    return call(url, { method: 'PUT', body, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  /** act=new_md: an empty document; the answer's Location is its editor (name?edit). 409 if the name is taken. */
+  async newDoc(dir, name) {
+    const r = await call(dir, { method: 'POST', body: form({ act: 'new_md', name }), redirect: 'manual' });
+    return r.headers.get('Location');
   },
   async login(dir, pw) {
     return call(dir, { method: 'POST', body: form({ act: 'login', cppwd: pw }) });

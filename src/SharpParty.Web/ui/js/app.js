@@ -33,7 +33,9 @@ class App {
     this.build();
     this.view.sort = store.get('sort', { key: 'name', desc: false });
     this.view.dirsFirst = store.get('dirsfirst', true);
+    this.view.zoom = store.get('gridzoom', 1);
     this.view.setView(store.get('grid', false), store.get('thumbs', true));
+    this.setNavWidth(store.get('navw', 16), true);
     this.tree.dots = this.view.dots = store.get('dots', false);
     // on a phone the tree covers the listing: it starts closed there, and closes when the window gets narrow
     const narrow = matchMedia('(max-width: 700px)');
@@ -112,6 +114,13 @@ class App {
       const a = e.target.closest('a');
       if (a && !e.ctrlKey && !e.metaKey) { e.preventDefault(); this.go(a.getAttribute('href')); }
     });
+  }
+
+  /** The tree's width in em (A/D, or drag its edge). */
+  setNavWidth(em, quiet) {
+    this.navW = Math.max(8, Math.min(48, em));
+    this.nav.style.width = this.navW + 'em';
+    if (!quiet) store.set('navw', this.navW);
   }
 
   setNavpane(on, auto) {
@@ -244,7 +253,8 @@ class App {
     const B = (label, fn, opts = {}) => el('button', { type: 'button', onclick: fn, title: opts.title, disabled: opts.off, class: opts.cls }, label);
     const left = [];
     if (this.can('write')) {
-      left.push(B(t('fm.newfolder'), () => fm.mkdir(this)), B(t('fm.newfile'), () => fm.newDoc(this)));
+      left.push(B(t('fm.newfolder'), () => fm.mkdir(this)), B(t('fm.newfile'), () => fm.newDoc(this)),
+        B(t('fm.msg'), () => fm.message(this), { cls: 'quiet', title: t('fm.msg.tip') }));
     }
     if (clip && clip.items?.length && this.can('write')) {
       left.push(B(t('fm.paste', clip.items.length), () => fm.paste(this), { cls: 'paste', title: t('fm.paste.tip', clip.items.length) }));
@@ -264,7 +274,9 @@ class App {
     const view = el('div.viewsw', { role: 'group', title: t('view.tip') },
       B(t('view.list'), () => this.setView(false), { cls: this.view.grid ? '' : 'on' }),
       B(t('view.grid'), () => this.setView(true), { cls: this.view.grid ? 'on' : '' }));
-    this.toolbar.replaceChildren(el('div.tb-left', null, left), el('div.tb-mid', null, mid), view);
+    const selMode = this.view.grid && B(t('view.select'), () => { this.view.setSelectMode(!this.view.selectMode); this.updateToolbar(); },
+      { cls: 'selmode' + (this.view.selectMode ? ' on' : ''), title: t('view.select.tip') });
+    this.toolbar.replaceChildren(el('div.tb-left', null, left), el('div.tb-mid', null, mid), el('div.tb-right', null, selMode, view));
     // the status line: what is here, or what is selected
     if (this.ls) {
       const items = this.view.items;
@@ -346,6 +358,10 @@ class App {
       else v.selectAll(false);
     } else if (k === 'Backspace' || k === 'm' || k === 'M') this.up();
     else if (k === 'b' || k === 'B') this.setNavpane(!this.navOpen);
+    // copyparty's keys: shift+A/D zooms the grid; A/D (navpane open) makes the tree narrower or wider
+    else if (v.grid && e.shiftKey && (k === 'A' || k === 'D')) { v.zoomBy(k === 'D' ? 1 : -1); store.set('gridzoom', v.zoom); }
+    else if (this.navOpen && (k === 'a' || k === 'd')) this.setNavWidth(this.navW + (k === 'd' ? 2 : -2));
+    else if (v.grid && (k === 's' || k === 'S')) { v.setSelectMode(!v.selectMode); this.updateToolbar(); }
     else if (k === 'g' || k === 'G') this.setView(!v.grid);
     else if (k === 't' || k === 'T') this.setView(v.grid, !v.thumbs);
     else if (k === 'i' || k === 'I' || k === 'k' || k === 'K') this.sibling(k.toLowerCase() === 'i' ? -1 : 1);
@@ -396,10 +412,24 @@ function loadCss() {
   }
 }
 
+/**
+ * The server puts the folder's ?ls JSON into its page (script#ls0, before this module's script element, so already
+ * parsed): the first listing needs no second request. It is used once, and only if it was made with the same
+ * dotfile setting as ours.
+ */
+function embeddedListing(dots) {
+  const s = document.getElementById('ls0');
+  if (!s) return null;
+  s.remove(); // the text is not needed again (it can be a megabyte)
+  if ((s.dataset.dots === '1') !== dots) return null;
+  try { return JSON.parse(s.textContent); } catch { return null; }
+}
+
 performance.mark('sp-start');
-// the listing is asked for at once, while the browser may still be parsing the server's HTML table
 const here = location.pathname.endsWith('/') ? location.pathname : location.pathname + '/';
-const firstListing = api.ls(here, store.get('dots', false));
+const dots = store.get('dots', false);
+const embedded = embeddedListing(dots);
+const firstListing = embedded ? Promise.resolve(embedded) : api.ls(here, dots);
 firstListing.catch(() => { /* go() reports it */ });
 loadCss();
 // the gallery, players and markdown viewer take over opening the files they know (see ../media/index.js)

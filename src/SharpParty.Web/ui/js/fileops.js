@@ -102,16 +102,19 @@ export async function mkdir(app) {
   await app.refresh([name]);
 }
 
+/** A new markdown document (copyparty's act=new_md), opened in the editor at once, as copyparty does. */
 export async function newDoc(app) {
-  let name = await ask(t('fm.ask.file'), 'notes.md', 5);
+  const name = await ask(t('fm.ask.file'), 'notes.md', 5);
   if (!name) return;
-  if (!/\.[a-z0-9]+$/i.test(name)) name += '.md';
+  let editor;
   try {
-    await api.put(app.dir + encodeURIComponent(name), '');
+    editor = await api.newDoc(app.dir, name);
   } catch (e) {
     toast(t('fm.fail', t('fm.newfile'), e.message), 'err');
+    return;
   }
-  await app.refresh([name]);
+  if (editor) location.href = editor;
+  else await app.refresh([name]);
 }
 
 export async function message(app) {

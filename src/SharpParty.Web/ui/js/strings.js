@@ -34,11 +34,15 @@ const en = {
   'list.summary': '{0} folders, {1} files, {2}',
   'list.selected': '{0} selected ({1})',
   'list.folder': 'folder',
+  'list.uploading': 'uploading…',
+  'list.uploading.tip': 'Still being uploaded: the file is complete once this mark goes away.',
   'view.list': 'List',
   'view.grid': 'Grid',
   'view.tip': 'List or grid view (G)',
   'view.thumbs': 'Thumbnails',
   'view.thumbs.tip': 'Thumbnails or icons in the grid (T)',
+  'view.select': 'Select mode',
+  'view.select.tip': 'A click on a picture selects it instead of opening it (S)',
 
   // file manager
   'fm.newfolder': 'New folder',
@@ -55,6 +59,7 @@ const en = {
   'fm.clear': 'Clear selection',
   'fm.msg': 'Send message',
   'fm.msg.ask': 'Message to the server owner (it goes to the server log):',
+  'fm.msg.tip': 'Leave a note for whoever runs this server (it is written to the server log)',
   'fm.msg.ok': 'Message sent.',
   'fm.ask.folder': 'Name of the new folder:',
   'fm.ask.file': 'Name of the new markdown document:',
@@ -177,7 +182,9 @@ const en = {
     ['Ctrl-A', 'select all / none'], ['Enter', 'open'], ['M or Backspace', 'parent folder'],
     ['I / K', 'previous / next folder'], ['B', 'folder tree on / off'], ['G', 'list / grid'], ['T', 'thumbnails / icons'],
     ['Ctrl-X / Ctrl-C / Ctrl-V', 'cut / copy / paste'], ['F2', 'rename'], ['Ctrl-K or Delete', 'delete'],
-    ['Y', 'download the selection'], ['/', 'search'], ['U', 'upload'], ['Esc', 'close, clear selection'], ['?', 'this help'],
+    ['Y', 'download the selection'], ['/', 'search'], ['U', 'upload'], ['Esc', 'close, clear selection'],
+    ['S (grid)', 'select mode: a click selects'], ['Shift + A / D (grid)', 'smaller / bigger pictures'],
+    ['A / D (folder tree open)', 'narrower / wider tree'], ['Ctrl + ↑ ↓', 'move the cursor and scroll'], ['?', 'this help'],
   ],
 };
 
