@@ -375,7 +375,7 @@ internal sealed partial class RequestHandler(
                 await ListingText.WriteAsync(rc, entries, format == "v");
                 return;
             default:
-                await ListingHtml.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags), showDots);
+                await ListingHtml.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags, scanner), showDots);
                 return;
         }
     }
