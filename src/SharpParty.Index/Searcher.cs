@@ -2,8 +2,16 @@ using Microsoft.Data.Sqlite;
 
 namespace SharpParty.Index;
 
-/// <summary>One search hit, with its volume's URL prefix already applied.</summary>
-internal sealed record SearchHit(string VPath, long Size, long Mtime, long UpAt);
+/// <summary>One search hit, with its volume's URL prefix already applied, and its media tags (copyparty puts them in
+/// every hit: key → value, numbers as numbers).</summary>
+internal sealed record SearchHit(string VPath, long Size, long Mtime, long UpAt)
+{
+    internal VolumeIndex? Index { get; init; }
+
+    internal long FileId { get; init; }
+
+    public List<KeyValuePair<string, object>> Tags { get; } = [];
+}
 
 /// <summary>Runs a parsed query over the indexes of the volumes a user may read, newest first, up to a hit limit.</summary>
 internal static class Searcher
@@ -21,7 +29,7 @@ internal static class Searcher
             using var db = index.OpenReader();
             using var cmd = db.CreateCommand();
             var (where, parameters) = q.ForVolume(index.MatchNames);
-            cmd.CommandText = $"select dir, name, size, mtime, up_at from files f where {where} order by f.mtime desc limit $lim";
+            cmd.CommandText = $"select dir, name, size, mtime, up_at, id from files f where {where} order by f.mtime desc limit $lim";
             cmd.Parameters.AddWithValue("$vp", vpath.Length == 0 ? "" : vpath + "/");
             cmd.Parameters.AddWithValue("$lim", limit + 1);
             foreach (var (name, value) in parameters)
@@ -39,7 +47,7 @@ internal static class Searcher
                 {
                     continue;
                 }
-                hits.Add(new SearchHit(vp, r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+                hits.Add(new SearchHit(vp, r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)) { Index = index, FileId = r.GetInt64(5) });
             }
         }
         hits.Sort((a, b) => b.Mtime.CompareTo(a.Mtime));
@@ -48,7 +56,36 @@ internal static class Searcher
             truncated = true;
             hits.RemoveRange(limit, hits.Count - limit);
         }
+        AddTags(hits, ct);
         return hits;
+    }
+
+    /// <summary>Reads the tags of the hits that are left, one prepared lookup per hit on its volume's index (only the
+    /// hits the reply will carry, so a query that matches a million files still reads at most the hit limit's tags).</summary>
+    private static void AddTags(List<SearchHit> hits, CancellationToken ct)
+    {
+        foreach (var group in hits.GroupBy(h => h.Index))
+        {
+            if (group.Key is not { } index)
+            {
+                continue;
+            }
+            using var db = index.OpenReader();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "select k, v from tags where file_id = $id";
+            var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+            cmd.Prepare();
+            foreach (var hit in group)
+            {
+                ct.ThrowIfCancellationRequested();
+                id.Value = hit.FileId;
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    hit.Tags.Add(new(r.GetString(0), r.GetValue(1)));
+                }
+            }
+        }
     }
 
     private static bool HasDotSegment(string rel) => rel.StartsWith('.') || rel.Contains("/.", StringComparison.Ordinal);

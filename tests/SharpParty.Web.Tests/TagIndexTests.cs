@@ -69,7 +69,20 @@ public sealed class TagIndexTests
 
             async Task<string> Search(string q) => (await s.Client.SendText(HttpMethod.Post, "/?srch",
                 new StringContent("{\"q\":" + System.Text.Json.JsonSerializer.Serialize(q) + "}", Encoding.UTF8, "application/json"))).Body;
-            Assert.Contains("music/a.mp3", await Search("artist = foo*"), StringComparison.Ordinal);
+            var foo = await Search("artist = foo*");
+            Assert.Contains("music/a.mp3", foo, StringComparison.Ordinal);
+            // copyparty's hits carry their tags and the reply a tag_order (-mte keys first, in -mte order)
+            using (var doc = System.Text.Json.JsonDocument.Parse(foo))
+            {
+                var tags = doc.RootElement.GetProperty("hits")[0].GetProperty("tags");
+                Assert.Equal("Foo Fighters", tags.GetProperty("artist").GetString());
+                Assert.Equal("Everlong", tags.GetProperty("title").GetString());
+                Assert.Equal(System.Text.Json.JsonValueKind.Number, tags.GetProperty(".dur").ValueKind);
+                var order = doc.RootElement.GetProperty("tag_order").EnumerateArray().Select(e => e.GetString()).ToList();
+                Assert.Equal(["artist", "title"], order.Take(2));
+                Assert.Contains(".dur", order);
+                Assert.Equal(order.Count, order.Distinct().Count());
+            }
             Assert.DoesNotContain("b.mp3", await Search("artist = foo*"), StringComparison.Ordinal);
             var bpm = await Search(".bpm >= 100");
             Assert.Contains("a.mp3", bpm, StringComparison.Ordinal);

@@ -94,11 +94,19 @@ internal sealed class SearchHandler(IndexSet indexes, TimeProvider time)
                 w.WriteNumber("sz", h.Size);
                 w.WriteString("rp", UrlPath.Quote(h.VPath));
                 w.WriteStartObject("tags");
+                foreach (var (k, v) in h.Tags)
+                {
+                    WriteTag(w, k, v);
+                }
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteStartArray("tag_order");
+            foreach (var k in TagOrder(hits, options.Index.Mte))
+            {
+                w.WriteStringValue(k);
+            }
             w.WriteEndArray();
             w.WriteBoolean("trunc", trunc);
             w.WriteEndObject();
@@ -107,5 +115,46 @@ internal sealed class SearchHandler(IndexSet indexes, TimeProvider time)
         rc.Response.ContentLength = buf.WrittenCount;
         await rc.Response.Body.WriteAsync(buf.WrittenMemory, rc.Http.RequestAborted);
         return true;
+    }
+
+    private static void WriteTag(Utf8JsonWriter w, string k, object v)
+    {
+        switch (v)
+        {
+            case long lv:
+                w.WriteNumber(k, lv);
+                break;
+            case double dv:
+                w.WriteNumber(k, dv);
+                break;
+            default:
+                w.WriteString(k, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    /// <summary>copyparty's tag_order: the <c>-mte</c> keys that occur in the hits, in <c>-mte</c> order, then every
+    /// other key that occurs, in the order first seen.</summary>
+    private static List<string> TagOrder(List<SearchHit> hits, string? mte)
+    {
+        var seen = new List<string>();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var h in hits)
+        {
+            foreach (var (k, _) in h.Tags)
+            {
+                if (set.Add(k))
+                {
+                    seen.Add(k);
+                }
+            }
+        }
+        if (seen.Count == 0)
+        {
+            return seen;
+        }
+        var order = SharpParty.Media.Tags.TagKeyList.Parse(mte ?? SharpParty.Media.Tags.TagKeyList.DefaultMte).Where(set.Contains).ToList();
+        order.AddRange(seen.Where(k => !order.Contains(k)));
+        return order;
     }
 }
