@@ -76,9 +76,13 @@ public class TransferTests
         Assert.False(File.Exists(Path.Combine(root, "out", "x")));
     }
 
-    [Fact]
-    public async Task AnInterruptedTransferResumesMidFileAndSendsOnlyTheRest()
+    [Theory]
+    [InlineData("--encrypt")]
+    [InlineData("--compress")] // plaintext: the whole-file hash then covers the resumed prefix on both ends
+    public async Task AnInterruptedTransferResumesMidFileAndSendsOnlyTheRest(string flag)
     {
+        string[] f = flag == "--encrypt" ? ["--encrypt"] : ["--compress", "off"];
+        string[] rf = flag == "--encrypt" ? ["--encrypt"] : [];
         var root = Relays.TempDir();
         var big = Path.Combine(root, "big.bin");
         File.WriteAllBytes(big, Relays.RandomBytes(24 << 20, 3));
@@ -88,8 +92,8 @@ public class TransferTests
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             using var recvCts = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
-            var recv = Transfer.ReceiveAsync(slow.WsUrl(), "resume me", outDir, TextWriter.Null, recvCts.Token, "--encrypt");
-            var send = Transfer.SendAsync(slow.WsUrl(), "resume me", [big], TextWriter.Null, cts.Token, "--encrypt");
+            var recv = Transfer.ReceiveAsync(slow.WsUrl(), "resume me", outDir, TextWriter.Null, recvCts.Token, rf);
+            var send = Transfer.SendAsync(slow.WsUrl(), "resume me", [big], TextWriter.Null, cts.Token, f);
             for (var i = 0; i < 200 && !(File.Exists(partial) && new FileInfo(partial).Length > (3 << 20)); i++)
             {
                 await Task.Delay(50);
@@ -102,7 +106,7 @@ public class TransferTests
         var had = new FileInfo(partial).Length;
         Assert.InRange(had, (3 << 20) + 1, (24 << 20) - 1);
         await using var s = await Relays.StartAsync();
-        var r = await Transfer.RunAsync(s.WsUrl(), "resume me", outDir, [big], ["--encrypt", "--resume"], ["--encrypt"]);
+        var r = await Transfer.RunAsync(s.WsUrl(), "resume me", outDir, [big], [.. f, "--resume"], rf);
         Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
         Assert.Equal(File.ReadAllBytes(big), File.ReadAllBytes(Path.Combine(outDir, "big.bin")));
         Assert.False(File.Exists(partial));
@@ -201,7 +205,7 @@ public class BatchTests
         await using var peer = await RawPeer.ConnectAsync(s.WsUrl(), RawPeer.HelloJson(Convert.ToHexStringLower(
             System.Security.Cryptography.SHA256.HashData("quiet"u8)), "receiver"));
         var send = Transfer.SendAsync(s.WsUrl(), "quiet", [src], TextWriter.Null, default, "--compress", "off");
-        Assert.Contains("\"x_caps\":[\"batch1\"]", await peer.ReceiveTextAsync());
+        Assert.Contains("\"x_caps\":[\"batch1\",\"sha256f\"]", await peer.ReceiveTextAsync());
         for (var i = 0; i < 20; i++)
         {
             Assert.StartsWith("{\"type\":\"file\",", await peer.ReceiveTextAsync());
@@ -229,5 +233,53 @@ public class BatchTests
         await peer.SendBinaryAsync([1, 0, 0, 0, 200, .. "{}"u8]); // claims 200 bytes, has 2
         Assert.Equal(4, await recv);
         Assert.Contains("broken x_batch", err.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("--encrypt")]
+    public async Task TheSendersMtimeTravelsAsOurExtensionKey(string flag)
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var file = Path.Combine(root, "old.txt");
+        File.WriteAllText(file, "from 2001\n");
+        var when = new DateTime(2001, 2, 3, 4, 5, 6, 789, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(file, when);
+        var flags = flag.Length == 0 ? Array.Empty<string>() : [flag];
+        var r = await Transfer.RunAsync(s.WsUrl(), "old times", Path.Combine(root, "out"), [file], flags, flags);
+        Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, r.SendErr + r.ReceiveErr);
+        Assert.Equal(when, File.GetLastWriteTimeUtc(Path.Combine(root, "out", "old.txt")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AWholeFileHashThatDoesNotMatchKeepsTheFileOut(bool match)
+    {
+        await using var s = await Relays.StartAsync();
+        var root = Relays.TempDir();
+        var err = new StringWriter();
+        var outDir = Path.Combine(root, "out");
+        var recv = Transfer.ReceiveAsync(s.WsUrl(), "hashed", outDir, err, default);
+        await using var peer = await RawPeer.ConnectAsync(s.WsUrl(), RawPeer.HelloJson(Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData("hashed"u8)), "sender"));
+        await peer.ReceiveTextAsync();
+        await peer.SendTextAsync("{\"type\":\"manifest\",\"resume\":false,\"entries\":[{\"path\":\"f\",\"size\":2}],\"x_caps\":[\"sha256f\"]}");
+        Assert.Equal("{\"type\":\"x_caps\",\"x_caps\":[\"sha256f\"]}", await peer.ReceiveTextAsync());
+        await peer.SendTextAsync("{\"type\":\"file\",\"path\":\"f\",\"size\":2,\"compression\":\"none\",\"append_from\":0}");
+        // one frame: seq 0, chain = sha256("" || payload), payload "hi"
+        byte[] payload = "hi"u8.ToArray();
+        await peer.SendBinaryAsync([.. new byte[8], .. System.Security.Cryptography.SHA256.HashData(payload), .. payload]);
+        var sha = System.Security.Cryptography.SHA256.HashData(match ? payload : "ho"u8.ToArray());
+        await peer.SendTextAsync("{\"type\":\"file_eof\",\"x_sha256\":\"" + Convert.ToHexStringLower(sha) + "\"}");
+        await peer.SendTextAsync("{\"type\":\"eof\"}");
+        Assert.Equal(match ? 0 : 4, await recv);
+        Assert.Equal(match, File.Exists(Path.Combine(outDir, "f")));
+        if (!match)
+        {
+            Assert.Contains("SHA-256 does not match", err.ToString());
+            Assert.False(File.Exists(Path.Combine(outDir, ".f.PARTIAL")));
+        }
     }
 }

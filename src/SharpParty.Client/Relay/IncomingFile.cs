@@ -1,9 +1,10 @@
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace SharpParty.Client.Relay;
 
 /// <summary>The file being received: its temp file, where the next bytes go, and its chain and sequence.</summary>
-internal sealed class IncomingFile(FileHeader header, string final, string temp, SafeFileHandle? handle, long offset) : IDisposable
+internal sealed class IncomingFile(FileHeader header, string final, string temp, SafeFileHandle? handle, long offset, bool hashed = false) : IDisposable
 {
     public FileHeader Header { get; } = header;
 
@@ -24,5 +25,33 @@ internal sealed class IncomingFile(FileHeader header, string final, string temp,
 
     public ulong Seq { get; set; }
 
-    public void Dispose() => Handle?.Dispose();
+    /// <summary>The whole file's SHA-256 so far (prefix and written bytes), when the sender sends one to compare.</summary>
+    public IncrementalHash? Sha { get; } = hashed && handle is not null ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+
+    /// <summary>Adds the first <paramref name="length"/> bytes already in <paramref name="path"/> (a resumed file's prefix).</summary>
+    public void HashPrefix(string path, long length)
+    {
+        if (Sha is null || length <= 0)
+        {
+            return;
+        }
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        var buf = new byte[1 << 16];
+        for (long left = length; left > 0;)
+        {
+            var n = fs.Read(buf, 0, (int)Math.Min(buf.Length, left));
+            if (n == 0)
+            {
+                break;
+            }
+            Sha.AppendData(buf, 0, n);
+            left -= n;
+        }
+    }
+
+    public void Dispose()
+    {
+        Handle?.Dispose();
+        Sha?.Dispose();
+    }
 }

@@ -11,6 +11,14 @@ internal static class RelayCaps
     /// <summary>Small files' messages coalesced into one (<see cref="MessageBatch"/>).</summary>
     public const string Batch = "batch1";
 
-    /// <summary>What our sender offers; none with <c>SHARPPARTY_RELAY_NO_EXT=1</c> (bench/relay.sh measures both).</summary>
-    public static readonly IReadOnlyList<string> Ours = Environment.GetEnvironmentVariable("SHARPPARTY_RELAY_NO_EXT") == "1" ? [] : [Batch];
+    /// <summary>A whole-file SHA-256 (hex) as <c>x_sha256</c> in each <c>file_eof</c>, checked by the receiver against
+    /// the bytes it wrote (the resumed prefix included), so a file is only put in place when it is the sender's file
+    /// byte for byte. Plaintext only: under E2E <c>file_eof</c> travels in clear, and a whole-file hash there would
+    /// let the relay confirm a guessed file (GCM's tag already authenticates every encrypted chunk).</summary>
+    public const string Sha256 = "sha256f";
+
+    /// <summary>What our sender offers; none with <c>SHARPPARTY_RELAY_NO_EXT=1</c> (bench/relay.sh measures both).
+    /// The file's mtime needs no offer: our sender always puts <c>x_mtime</c> (Unix seconds) in the <c>file</c>
+    /// header, which p2p-copy's receiver ignores (it reads headers with <c>.get()</c>) and ours applies.</summary>
+    public static readonly IReadOnlyList<string> Ours = Environment.GetEnvironmentVariable("SHARPPARTY_RELAY_NO_EXT") == "1" ? [] : [Batch, Sha256];
 }

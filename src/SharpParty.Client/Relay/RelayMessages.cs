@@ -10,8 +10,8 @@ internal readonly record struct ManifestEntry(string Path, long Size);
 /// <summary>A receiver's resume report for one file (§1.3.4): bytes it has and their chain.</summary>
 internal readonly record struct HaveEntry(string Path, long Size, string ChainHex);
 
-/// <summary>The <c>file</c> header of §1.3.</summary>
-internal readonly record struct FileHeader(string Path, long Size, bool Zstd, long AppendFrom);
+/// <summary>The <c>file</c> header of §1.3, and our <c>x_mtime</c> (Unix seconds; null from p2p-copy).</summary>
+internal readonly record struct FileHeader(string Path, long Size, bool Zstd, long AppendFrom, double? Mtime = null);
 
 /// <summary>
 /// The control messages of p2p-copy's protocol, written byte for byte as its <c>json.dumps(separators=(",",":"),
@@ -124,7 +124,22 @@ internal static class RelayMessages
         w.WriteNumber("size", f.Size);
         w.WriteString("compression", f.Zstd ? "zstd" : "none");
         w.WriteNumber("append_from", f.AppendFrom);
+        if (f.Mtime is { } m)
+        {
+            w.WriteNumber("x_mtime", m);
+        }
     });
+
+    /// <summary><c>file_eof</c> with our <c>x_sha256</c> (<see cref="RelayCaps.Sha256"/>).</summary>
+    public static byte[] FileEofWithHash(ReadOnlySpan<byte> sha256)
+    {
+        var h = Convert.ToHexStringLower(sha256);
+        return Write(w =>
+        {
+            w.WriteString("type", "file_eof");
+            w.WriteString("x_sha256", h);
+        });
+    }
 
     public static byte[] EncFile(ReadOnlySpan<byte> hidden)
     {
@@ -206,7 +221,10 @@ internal static class RelayMessages
         {
             return false;
         }
-        header = new FileHeader(p.GetString()!, size, zstd, append);
+        // ours: the sender's mtime, used only when it is a plain finite number (a bad one is ignored, not an error)
+        double? mtime = root.TryGetProperty("x_mtime", out var mt) && mt.ValueKind == JsonValueKind.Number && mt.TryGetDouble(out var mv)
+            && double.IsFinite(mv) && mv is > 0 and < 32503680000 ? mv : null;
+        header = new FileHeader(p.GetString()!, size, zstd, append, mtime);
         return true;
     }
 

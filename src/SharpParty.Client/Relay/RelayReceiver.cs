@@ -37,6 +37,10 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
     /// <summary>The sender offered <see cref="RelayCaps.Batch"/> and we echoed it.</summary>
     private bool _batchOk;
 
+    /// <summary>The sender offered <see cref="RelayCaps.Sha256"/> and we echoed it (plaintext only): files are hashed as
+    /// they are written, and a <c>file_eof</c> with <c>x_sha256</c> is checked against that.</summary>
+    private bool _shaOk;
+
     /// <summary>An <c>x_batch</c> mark came: the next binary message is a <see cref="MessageBatch"/>.</summary>
     private bool _batchNext;
 
@@ -243,7 +247,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
                 }
                 return false;
             case "file_eof":
-                FinishFile();
+                FinishFile(_shaOk ? RelayMessages.Hex(root, "x_sha256") : null);
                 return false;
             case "x_batch" when _batchOk && !inBatch:
                 _batchNext = true;
@@ -286,7 +290,17 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         _progress = new TransferProgress(error, terminal, entries.Sum(e => e.Size));
         // our extensions: taken up only when offered (a p2p-copy sender offers none and is sent nothing extra)
         _batchOk = RelayMessages.Offers(root, RelayCaps.Batch);
-        IReadOnlyList<string>? echo = _batchOk ? [RelayCaps.Batch] : null;
+        _shaOk = _cipher is null && RelayMessages.Offers(root, RelayCaps.Sha256);
+        List<string> taken = [];
+        if (_batchOk)
+        {
+            taken.Add(RelayCaps.Batch);
+        }
+        if (_shaOk)
+        {
+            taken.Add(RelayCaps.Sha256);
+        }
+        IReadOnlyList<string>? echo = taken.Count > 0 ? taken : null;
         if (!resume)
         {
             if (echo is not null)
@@ -363,10 +377,11 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
             {
                 File.Copy(source, temp, overwrite: true);
             }
-            _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Open, FileAccess.Write), h.AppendFrom);
+            _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Open, FileAccess.Write), h.AppendFrom, _shaOk);
+            _cur.HashPrefix(temp, h.AppendFrom);
             return;
         }
-        _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Create, FileAccess.Write), 0);
+        _cur = new IncomingFile(h, final, temp, File.OpenHandle(temp, FileMode.Create, FileAccess.Write), 0, _shaOk);
     }
 
     private void HandleChunk(ReadOnlyMemory<byte> m)
@@ -382,6 +397,7 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         if (f.Handle is not null && data.Length > 0)
         {
             RandomAccess.Write(f.Handle, data.Span, f.Offset);
+            f.Sha?.AppendData(data.Span);
         }
         f.Offset += data.Length;
     }
@@ -424,7 +440,8 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
         return _unzipped.AsMemory(0, z);
     }
 
-    private void FinishFile()
+    /// <param name="sha256">The sender's whole-file SHA-256 (<see cref="RelayCaps.Sha256"/>), when it sent one.</param>
+    private void FinishFile(byte[]? sha256)
     {
         var f = _cur ?? throw new RelayProtocolException("got file_eof without an open file");
         _cur = null;
@@ -441,9 +458,28 @@ internal sealed class RelayReceiver(ReceiveOptions options, TextWriter error, bo
                 TryDelete(f.Temp);
                 return;
             }
+            if (sha256 is not null && f.Sha is { } mine && !mine.GetHashAndReset().AsSpan().SequenceEqual(sha256))
+            {
+                _failed.Add($"{f.Header.Path}: the whole-file SHA-256 does not match the sender's; not saved");
+                f.Handle.Dispose();
+                TryDelete(f.Temp);
+                return;
+            }
             RandomAccess.FlushToDisk(f.Handle);
         }
         File.Move(f.Temp, f.Final, overwrite: true);
+        if (f.Header.Mtime is { } mtime)
+        {
+            try
+            {
+                // ours: the sender's mtime (x_mtime); p2p-copy leaves every file at the time it arrived
+                File.SetLastWriteTimeUtc(f.Final, DateTime.UnixEpoch.AddSeconds(mtime));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+            {
+                // the file is in place; a time the filesystem refuses is not worth failing it for
+            }
+        }
         _received.Add(f.Header.Path);
         stored?.Invoke(f.Header.Path, f.Final, f.Header.Size);
     }

@@ -27,6 +27,10 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
     /// <summary>Set once the receiver echoed <see cref="RelayCaps.Batch"/>; files produced from then on are batched.</summary>
     private volatile bool _batching;
 
+    /// <summary>Set once the receiver echoed <see cref="RelayCaps.Sha256"/>: each <c>file_eof</c> from then on carries the
+    /// file's SHA-256 (computed for every plaintext file while it is read, since the echo may come mid-file).</summary>
+    private volatile bool _shaEcho;
+
     /// <summary>Completes at the receiver's echo (or when the relay closes).</summary>
     private readonly TaskCompletionSource _echo = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -110,8 +114,9 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         Task? watcher = null;
         if (options.Resume)
         {
-            (have, var batch) = await ReadHaveAsync(conn, cipher, ct);
+            (have, var batch, var sha) = await ReadHaveAsync(conn, cipher, ct);
             _batching = batch;
+            _shaEcho = sha;
         }
         else
         {
@@ -176,9 +181,10 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                         continue;
                     }
                     using var doc = JsonDocument.Parse(m.Memory);
-                    if (RelayMessages.TypeOf(doc.RootElement) == "x_caps" && RelayMessages.Offers(doc.RootElement, RelayCaps.Batch))
+                    if (RelayMessages.TypeOf(doc.RootElement) == "x_caps")
                     {
-                        _batching = true;
+                        _shaEcho = RelayMessages.Offers(doc.RootElement, RelayCaps.Sha256);
+                        _batching = RelayMessages.Offers(doc.RootElement, RelayCaps.Batch);
                         _echo.TrySetResult();
                     }
                 }
@@ -194,7 +200,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         }
     }, CancellationToken.None);
 
-    private static async Task<(Dictionary<string, HaveEntry> Have, bool Batch)> ReadHaveAsync(RelayConnection conn, E2eCipher? cipher, CancellationToken ct)
+    private static async Task<(Dictionary<string, HaveEntry> Have, bool Batch, bool Sha)> ReadHaveAsync(RelayConnection conn, E2eCipher? cipher, CancellationToken ct)
     {
         using var m = await ReceiveWithinAsync(conn, HaveTimeout, "timeout waiting for receiver_manifest", ct);
         if (!m.IsText)
@@ -224,7 +230,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             {
                 d[e.Path] = e;
             }
-            return (d, RelayMessages.Offers(doc.RootElement, RelayCaps.Batch));
+            return (d, RelayMessages.Offers(doc.RootElement, RelayCaps.Batch), RelayMessages.Offers(doc.RootElement, RelayCaps.Sha256));
         }
         finally
         {
@@ -387,12 +393,26 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
         }
         using var fh = File.OpenHandle(f.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
         var raw = ArrayPool<byte>.Shared.Rent(WireFrame.ChunkSize);
+        // the whole-file hash of our extension, plaintext only (see RelayCaps.Sha256); a resumed file's prefix counts too
+        using var sha = builder.Cipher is null && RelayCaps.Ours.Contains(RelayCaps.Sha256) ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         try
         {
+            for (long at = 0; sha is not null && at < append;)
+            {
+                var got = FileChunks.Fill(fh, raw.AsSpan(0, (int)Math.Min(append - at, WireFrame.ChunkSize)), at);
+                if (got == 0)
+                {
+                    break;
+                }
+                sha.AppendData(raw, 0, got);
+                at += got;
+            }
             var off = append;
             var n = FileChunks.Fill(fh, raw.AsSpan(0, Want(f.Size, off)), off);
             var zstd = builder.Decide(raw.AsSpan(0, n));
-            var header = RelayMessages.File(new FileHeader(f.RelPath, f.Size, zstd, append));
+            // ours: the mtime travels as x_mtime (ms precision), which p2p-copy's receiver ignores
+            var mtime = Math.Round((File.GetLastWriteTimeUtc(f.FullPath) - DateTime.UnixEpoch).TotalSeconds, 3);
+            var header = RelayMessages.File(new FileHeader(f.RelPath, f.Size, zstd, append, mtime));
             if (builder.Cipher is { } c)
             {
                 header = RelayMessages.EncFile(c.Encrypt(header));
@@ -401,6 +421,7 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
             builder.StartFile();
             while (true)
             {
+                sha?.AppendData(raw, 0, n);
                 var (frame, len) = builder.Build(raw.AsSpan(0, n));
                 await EmitAsync(new Outgoing(false, frame, len, true, n, null), batch, queue, ct);
                 off += n;
@@ -414,7 +435,8 @@ internal sealed class RelaySender(SendOptions options, TextWriter error, bool te
                     break; // the file shrank: the receiver will report the size mismatch
                 }
             }
-            await EmitAsync(new Outgoing(true, RelayMessages.FileEof, RelayMessages.FileEof.Length, false, 0, null), batch, queue, ct);
+            var eof = sha is not null && _shaEcho ? RelayMessages.FileEofWithHash(sha.GetHashAndReset()) : RelayMessages.FileEof;
+            await EmitAsync(new Outgoing(true, eof, eof.Length, false, 0, null), batch, queue, ct);
         }
         finally
         {

@@ -48,6 +48,7 @@ internal static class ServiceRegistration
         services.AddSingleton<SharpParty.Web.Search.UploadHasher>();
         services.AddHostedService(sp => sp.GetRequiredService<SharpParty.Web.Search.UploadHasher>());
         services.AddSingleton<Relay.RelayHub>();
+        services.AddSingleton<Admin.ControlPanel>();
         services.AddSingleton<Relay.RelayEndpoint>();
         services.AddSingleton<Relay.RelayMailbox>();
         services.AddSingleton(sp => new SharpParty.Media.Thumbs.ThumbService(options.Media.Threads, options.Media.RamMaxBytes,

@@ -12,6 +12,8 @@ internal enum HttpVerb
     ListJson,
     /// <summary><c>?tree</c>: the navpane JSON.</summary>
     Tree,
+    /// <summary><c>?h</c> on a folder: the control panel (who you are, your volumes; scan, relay and reload for admins).</summary>
+    ControlPanel,
     /// <summary><c>?th</c>: a thumbnail, a transcode (<c>?th=opus</c>) or an icon.</summary>
     Thumbnail,
     /// <summary><c>?zip</c> / <c>?tar</c> on a folder: the folder as one streamed archive.</summary>

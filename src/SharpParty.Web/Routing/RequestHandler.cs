@@ -40,6 +40,7 @@ internal sealed partial class RequestHandler(
     BanList bans,
     TimeProvider time,
     SharpParty.Web.Thumbs.ThumbHandler thumbs,
+    Admin.ControlPanel panel,
     ILogger<RequestHandler> log)
 {
     /// <summary>A url-encoded <c>msg=</c> body or a JSON list is small; copyparty caps JSON at 1 MiB.</summary>
@@ -284,6 +285,9 @@ internal sealed partial class RequestHandler(
                     rc.Response.Headers["MS-Author-Via"] = "DAV";
                 }
                 rc.Response.StatusCode = 204;
+                return;
+            case HttpVerb.ControlPanel:
+                await panel.HandleAsync(rc);
                 return;
             case HttpVerb.Reload:
                 await ReloadAsync(rc);

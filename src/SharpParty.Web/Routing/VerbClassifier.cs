@@ -48,6 +48,10 @@ internal static class VerbClassifier
             {
                 return HttpVerb.Tree;
             }
+            if (isFolder && q.Has("h"))
+            {
+                return HttpVerb.ControlPanel;
+            }
             if (isFolder && (q.Has("zip") || q.Has("tar")))
             {
                 return HttpVerb.Archive;
