@@ -73,9 +73,20 @@ internal static class Scanner
         var big = Channel.CreateBounded<ScanCandidate>(new BoundedChannelOptions(256) { SingleReader = false });
         var small = Channel.CreateBounded<ScanCandidate>(new BoundedChannelOptions(4096) { SingleReader = false });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var consumers = Task.WhenAll(
+        // small files are read and hashed synchronously on threads of their own (FileHasher.HashSmall): a blocking read
+        // on a dedicated thread costs one syscall, where an async read was a thread-pool hop per file
+        var consumers = Task.WhenAll([
             Parallel.ForEachAsync(big.Reader.ReadAllAsync(stop.Token), new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = stop.Token }, HashOne),
-            Parallel.ForEachAsync(small.Reader.ReadAllAsync(stop.Token), new ParallelOptions { MaxDegreeOfParallelism = Math.Min(cores * 4, 32), CancellationToken = stop.Token }, HashOne));
+            .. Enumerable.Range(0, Math.Min(cores * 4, 32)).Select(_ => Task.Factory.StartNew(() =>
+            {
+                while (small.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    while (small.Reader.TryRead(out var f))
+                    {
+                        HashOne(f, stop.Token).AsTask().GetAwaiter().GetResult();
+                    }
+                }
+            }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default))]);
         // a hashing failure that ends the scan (-e2vp's mismatch) stops the walk too, instead of leaving it blocked on a full queue
         _ = consumers.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
@@ -131,6 +142,8 @@ internal static class Scanner
         index.Batch(pending, []);
         return new ScanResult(diff!.Seen, hashed, bytes, diff.Removed, diff.Unchanged, clock.Elapsed, failed, mismatched);
 
+        static (string, long) Big((string Wark, string[] Hashes, long Size) r) => (r.Wark, r.Size);
+
         async ValueTask HashOne(ScanCandidate f, CancellationToken c)
         {
             var rel = f.Dir.Length == 0 ? f.Name : f.Dir + "/" + f.Name;
@@ -143,7 +156,8 @@ internal static class Scanner
             {
                 try
                 {
-                    var (w, _, size) = await FileHasher.HashAsync(Path.Combine(root, f.Dir, f.Name), o.Salt, 1, c);
+                    var path = Path.Combine(root, f.Dir, f.Name);
+                    var (w, size) = f.Size <= FileHasher.SmallFile ? FileHasher.HashSmall(path, o.Salt) : Big(await FileHasher.HashAsync(path, o.Salt, 1, c));
                     if (size != f.Size)
                     {
                         // changed while we read it: the next scan sees it settled

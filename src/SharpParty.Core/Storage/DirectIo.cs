@@ -45,6 +45,17 @@ internal static partial class DirectIo
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    /// <summary>Opens <paramref name="path"/> for O_DIRECT reading; null when that is off, refused (tmpfs) or fails.</summary>
+    public static SafeFileHandle? TryOpenRead(string path)
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+        var fd = Native.open(path, ODirect | OCloexec, 0);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     public static int RoundUp(int n) => (n + Align - 1) & ~(Align - 1);
 
     /// <summary>Cuts the file to its real size after a padded last write.</summary>
