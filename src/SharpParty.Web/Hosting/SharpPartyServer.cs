@@ -114,6 +114,8 @@ internal static class SharpPartyServer
         });
         var config = new ConfigHolder(options, workingDir);
         builder.Services.AddSingleton(config);
+        // bigger pipe blocks for the socket transport: fewer, larger recv(2) calls (see LargeBlockMemoryPool)
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.Services.AddSingleton<RequestHandler>();
         builder.Services.AddSharpPartyServices(options);
         foreach (var m in modules)
