@@ -53,6 +53,11 @@ public sealed class AccessTests(BrowserFixture fx)
         // the session survives a reload (cookie)
         await s.Page.ReloadAsync();
         await s.Page.WaitForSelectorAsync(".who .user:text-is('ed')");
+        // the name opens the control panel (/?h, server-rendered): this account and its volumes
+        await s.Page.ClickAsync(".who .user");
+        await s.Page.WaitForSelectorAsync("main.cpanel h1");
+        Assert.Contains("logged in as ed", await s.Page.InnerTextAsync("main.cpanel"), StringComparison.Ordinal);
+        await s.ScreenshotAsync("control-panel");
         Assert.Equal([$"403 POST {s.Server.BaseUrl}/"], s.ConsoleErrors); // the wrong password, nothing else
     }
 

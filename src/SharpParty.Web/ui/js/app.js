@@ -211,7 +211,8 @@ class App {
     if (this.user === '*') {
       this.who.replaceChildren(el('button.login', { type: 'button', onclick: () => this.login(), text: t('top.login') }));
     } else {
-      this.who.replaceChildren(el('span.user', { text: this.user, title: t('top.user', this.user) }),
+      // the name opens the control panel (/?h): volumes and letters, and for admins scan, relay and reload
+      this.who.replaceChildren(el('a.user', { href: '/?h', text: this.user, title: t('top.user', this.user) }),
         el('button.logout', { type: 'button', onclick: () => this.logout(), text: t('top.logout') }));
     }
     this.tabBtns.upload.hidden = !this.can('write');

@@ -12,7 +12,7 @@ const en = {
   'top.tree.tip': 'Show or hide the folder tree (B)',
   'top.login': 'Log in',
   'top.logout': 'Log out',
-  'top.user': 'Signed in as {0}',
+  'top.user': 'Signed in as {0}: open the control panel',
   'top.anon': 'Not signed in',
   'top.help': 'Keyboard shortcuts (?)',
 
