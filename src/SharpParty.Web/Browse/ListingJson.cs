@@ -115,18 +115,7 @@ internal static class ListingJson
                     {
                         foreach (var (k, v) in mt)
                         {
-                            switch (v)
-                            {
-                                case string sv:
-                                    w.WriteString(k, sv);
-                                    break;
-                                case long lv:
-                                    w.WriteNumber(k, lv);
-                                    break;
-                                case double dv:
-                                    w.WriteNumber(k, dv);
-                                    break;
-                            }
+                            WriteTag(w, k, v);
                         }
                     }
                     if (idx.Uploads is { } ups && ups.TryGetValue(e.Name, out var up))
@@ -273,5 +262,26 @@ internal static class ListingJson
             i++;
         }
         return i == 0 ? $"{bytes} B" : v >= 100 ? $"{v:0} {units[i]}" : $"{v:0.#} {units[i]}";
+    }
+
+    /// <summary>One media tag as copyparty writes it: numbers (keys starting with '.') as JSON numbers, the rest as
+    /// strings. Shared by listings and search hits.</summary>
+    internal static void WriteTag(Utf8JsonWriter w, string k, object v)
+    {
+        switch (v)
+        {
+            case long lv:
+                w.WriteNumber(k, lv);
+                break;
+            case double dv:
+                w.WriteNumber(k, dv);
+                break;
+            case string sv:
+                w.WriteString(k, sv);
+                break;
+            default:
+                w.WriteString(k, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
     }
 }

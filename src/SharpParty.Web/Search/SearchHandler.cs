@@ -96,7 +96,7 @@ internal sealed class SearchHandler(IndexSet indexes, TimeProvider time)
                 w.WriteStartObject("tags");
                 foreach (var (k, v) in h.Tags)
                 {
-                    WriteTag(w, k, v);
+                    Browse.ListingJson.WriteTag(w, k, v);
                 }
                 w.WriteEndObject();
                 w.WriteEndObject();
@@ -115,22 +115,6 @@ internal sealed class SearchHandler(IndexSet indexes, TimeProvider time)
         rc.Response.ContentLength = buf.WrittenCount;
         await rc.Response.Body.WriteAsync(buf.WrittenMemory, rc.Http.RequestAborted);
         return true;
-    }
-
-    private static void WriteTag(Utf8JsonWriter w, string k, object v)
-    {
-        switch (v)
-        {
-            case long lv:
-                w.WriteNumber(k, lv);
-                break;
-            case double dv:
-                w.WriteNumber(k, dv);
-                break;
-            default:
-                w.WriteString(k, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-        }
     }
 
     /// <summary>copyparty's tag_order: the <c>-mte</c> keys that occur in the hits, in <c>-mte</c> order, then every
