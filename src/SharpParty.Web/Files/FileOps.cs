@@ -8,30 +8,47 @@ namespace SharpParty.Web.Files;
 /// <summary>mkdir, move, copy and delete over HTTP, each checked through the Vfs with copyparty's status codes.</summary>
 internal static class FileOps
 {
-    /// <summary><c>act=mkdir</c>: 201 with <c>X-New-Dir</c>; an existing name is 405, as copyparty.</summary>
-    public static async Task MkdirAsync(RequestContext rc, string? rawName)
+    /// <summary>The first steps of making something new in the request's folder (mkdir, a new document): the user may
+    /// write here and the name is one plain name. Null when refused, with the reply sent.</summary>
+    internal static async Task<string?> NewNameAsync(RequestContext rc, string? rawName, string what)
     {
         var t = rc.Target;
         if (t.IsVirtual || !t.Can(Perm.Write))
         {
             await Reply.Forbidden(rc, $"you don't have write-access in \"/{t.VPath}\"");
-            return;
+            return null;
         }
         if (!UploadNames.TrySanitize(rawName, out var name, out var err) || rawName!.Contains('/', StringComparison.Ordinal))
         {
-            await Reply.Error(rc, 400, string.IsNullOrEmpty(err) ? "bad folder name" : err);
-            return;
+            await Reply.Error(rc, 400, string.IsNullOrEmpty(err) ? $"bad {what} name" : err);
+            return null;
         }
+        return name;
+    }
+
+    /// <summary>The final name through the resolver (and <c>--no-dot-ren</c>); null when refused, with the reply sent.</summary>
+    internal static async Task<VfsResult?> ResolveNewAsync(RequestContext rc, string name, string dotWhat)
+    {
         if (name.StartsWith('.') && rc.Options.NoDotRen)
         {
-            await Reply.Forbidden(rc, "creating dotfolders is disabled (--no-dot-ren)");
-            return;
+            await Reply.Forbidden(rc, $"creating {dotWhat} is disabled (--no-dot-ren)");
+            return null;
         }
-        var vpath = t.VPath.Length == 0 ? name : t.VPath + "/" + name;
-        var r = rc.Options.Vfs.ResolveNormalized(vpath, rc.User);
+        var t = rc.Target;
+        var r = rc.Options.Vfs.ResolveNormalized(t.VPath.Length == 0 ? name : t.VPath + "/" + name, rc.User);
         if (!r.Ok)
         {
             await Reply.VfsFailure(rc, r);
+            return null;
+        }
+        return r;
+    }
+
+    /// <summary><c>act=mkdir</c>: 201 with <c>X-New-Dir</c>; an existing name is 405, as copyparty.</summary>
+    public static async Task MkdirAsync(RequestContext rc, string? rawName)
+    {
+        if (await NewNameAsync(rc, rawName, "folder") is not { } name || await ResolveNewAsync(rc, name, "dotfolders") is not { } r)
+        {
             return;
         }
         var fs = r.Path.FsPath!;
@@ -49,8 +66,8 @@ internal static class FileOps
             await Reply.Error(rc, UploadDiskFull(e) ? 507 : 409, "could not create the folder");
             return;
         }
-        rc.Response.Headers["X-New-Dir"] = UrlPath.Quote(vpath);
-        var href = "/" + UrlPath.Quote(vpath) + "/";
+        rc.Response.Headers["X-New-Dir"] = UrlPath.Quote(r.Path.VPath);
+        var href = "/" + UrlPath.Quote(r.Path.VPath) + "/";
         rc.Response.Headers.Location = href;
         await Reply.Text(rc, 201, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={href}\"></head><body><a href=\"{href}\">go to the new folder</a></body></html>\n", "text/html; charset=utf-8");
     }

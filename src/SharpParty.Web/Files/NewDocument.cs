@@ -14,33 +14,18 @@ internal static class NewDocument
 {
     public static async Task CreateAsync(RequestContext rc, string? rawName)
     {
-        var t = rc.Target;
-        if (t.IsVirtual || !t.Can(Perm.Write))
+        if (await FileOps.NewNameAsync(rc, rawName, "file") is not { } name)
         {
-            await Reply.Forbidden(rc, $"you don't have write-access in \"/{t.VPath}\"");
-            return;
-        }
-        if (!UploadNames.TrySanitize(rawName, out var name, out var err) || rawName!.Contains('/', StringComparison.Ordinal))
-        {
-            await Reply.Error(rc, 400, string.IsNullOrEmpty(err) ? "bad file name" : err);
             return;
         }
         var dot = name.LastIndexOf('.');
         var ext = dot < 0 ? "" : name[(dot + 1)..];
-        if (ext.Length is 0 or > 5 || !t.Can(Perm.Delete))
+        if (ext.Length is 0 or > 5 || !rc.Target.Can(Perm.Delete))
         {
             name += ".md";
         }
-        if (name.StartsWith('.') && rc.Options.NoDotRen)
+        if (await FileOps.ResolveNewAsync(rc, name, "dotfiles") is not { } r)
         {
-            await Reply.Forbidden(rc, "creating dotfiles is disabled (--no-dot-ren)");
-            return;
-        }
-        var vpath = t.VPath.Length == 0 ? name : t.VPath + "/" + name;
-        var r = rc.Options.Vfs.ResolveNormalized(vpath, rc.User);
-        if (!r.Ok)
-        {
-            await Reply.VfsFailure(rc, r);
             return;
         }
         var fs = r.Path.FsPath!;
@@ -62,7 +47,7 @@ internal static class NewDocument
             await Reply.Error(rc, Upload.UploadSink.IsDiskFull(e) ? 507 : 409, "could not create the file");
             return;
         }
-        var href = "/" + UrlPath.Quote(vpath) + "?edit";
+        var href = "/" + UrlPath.Quote(r.Path.VPath) + "?edit";
         rc.Response.Headers.Location = href;
         var h = WebUtility.HtmlEncode(href);
         await Reply.Text(rc, 201, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={h}\"></head><body><a href=\"{h}\">edit the new document</a></body></html>\n", "text/html; charset=utf-8");
