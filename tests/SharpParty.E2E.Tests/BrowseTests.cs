@@ -63,6 +63,34 @@ public sealed class BrowseTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task The_server_sends_the_pages_own_name_order_so_the_first_listing_is_not_sorted_again()
+    {
+        // names where case, punctuation, digit runs and leading zeros decide the order
+        string[] names = ["a10.txt", "a9.txt", "A2.txt", "a02b", "a2a", "a_b", "a-b", "a b", "a.b", "a~b", "B", "b1",
+            "$x", "~y", "x007", "x7y", "x08", "x8", "Zz", "zZ1"];
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "dir 10"));
+            Directory.CreateDirectory(Path.Combine(root, "Dir 9"));
+            foreach (var n in names)
+            {
+                File.WriteAllText(Path.Combine(root, n), n);
+            }
+        });
+        await s.OpenAsync();
+        await s.WaitForNameAsync("zZ1");
+        Assert.True(await s.Page.EvaluateAsync<bool>("window.sp.view.sortSkipped"));
+        var first = await s.NamesAsync();
+        // the page's own sort (name descending, then ascending again) puts them in the same order
+        await s.Page.ClickAsync(".lv-head [data-sort=name]");
+        await s.Page.ClickAsync(".lv-head [data-sort=name]");
+        Assert.False(await s.Page.EvaluateAsync<bool>("window.sp.view.sortSkipped"));
+        Assert.Equal(first, await s.NamesAsync());
+        Assert.Equal(["Dir 9/", "dir 10/"], first[..2]);
+        Assert.Empty(s.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task Headers_sort_and_the_choice_is_kept()
     {
         await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], Tree);
@@ -165,7 +193,7 @@ public sealed class BrowseTests(BrowserFixture fx)
         await s.Page.Keyboard.PressAsync("g");
         await s.Page.WaitForSelectorAsync(".card.partial .upl");
         // the page without JavaScript says so too
-        var (_, html) = await s.Server.Client.SendText(HttpMethod.Get, "/");
+        var (_, html) = await s.Server.Client.SendText(HttpMethod.Get, "/?b=u");
         Assert.Contains(">big.iso</a></td><td>uploading</td>", html, StringComparison.Ordinal);
         Assert.Contains(">done.txt</a></td><td>1</td>", html, StringComparison.Ordinal);
         Assert.Empty(s.ConsoleErrors);

@@ -227,12 +227,22 @@ public class FeatureTests
     public async Task Html_listing_works_without_javascript()
     {
         await using var s = await Start();
-        var (st, html) = await s.Client.SendText(HttpMethod.Get, "/a/tree/?sort=-name");
+        // the folder page is the UI's module with the listing as JSON, folders first; a browser without JavaScript is
+        // sent on to copyparty's simplified page (?b=u), and a text browser gets a link to it
+        var (st, app) = await s.Client.SendText(HttpMethod.Get, "/a/tree/");
         Assert.Equal(HttpStatusCode.OK, st);
-        // the page loads the UI's module (progressive enhancement); everything below works without it (and the E2E
-        // suite opens this page in Chromium with JavaScript off)
-        Assert.Contains("<script type=\"module\" async src=\"/.cpr/v-", html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"/a/\">a</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<script type=\"module\" async src=\"/.cpr/v-", app, StringComparison.Ordinal);
+        Assert.Contains("<noscript><meta http-equiv=\"refresh\" content=\"0; url=?b=u\"></noscript>", app, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"?b=u\">", app, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table", app, StringComparison.Ordinal);
+        Assert.True(app.IndexOf("\"href\":\"deep/\"", StringComparison.Ordinal) < app.IndexOf("\"href\":\"one.txt\"", StringComparison.Ordinal));
+        // the simplified page: no script at all, everything works, and its links stay in it
+        var (st2, html) = await s.Client.SendText(HttpMethod.Get, "/a/tree/?b=u&sort=-name");
+        Assert.Equal(HttpStatusCode.OK, st2);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/a/?b=u\">a</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"deep/?b=u\">deep/</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"?b=u&amp;sort=name\">name ▼</a>", html, StringComparison.Ordinal);
         Assert.Contains("enctype=\"multipart/form-data\"", html, StringComparison.Ordinal);
         Assert.Contains("value=\"mkdir\"", html, StringComparison.Ordinal);
         Assert.True(html.IndexOf(">deep/<", StringComparison.Ordinal) < html.IndexOf(">one.txt<", StringComparison.Ordinal));

@@ -187,7 +187,7 @@ public sealed partial class MarkdownTests
             File.WriteAllText(Path.Combine(d, ".epilogue.html"), "<p>\"bye\" &amp; thanks</p>");
         }
         await using var s = await TestServer.StartAsync(["-v", "d::r"], Prepare);
-        var page = await s.Client.GetStringAsync("/");
+        var page = await s.Client.GetStringAsync("/?b=u");
         Assert.Contains("<article id=\"readme\" class=\"md\">", page, StringComparison.Ordinal);
         Assert.Contains("<h1 id=\"read-me\">Read me</h1>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("javascript:", page, StringComparison.Ordinal);
@@ -206,7 +206,7 @@ public sealed partial class MarkdownTests
         Assert.DoesNotMatch(Dangerous(), ls.GetProperty("readme_html").GetString()!);
 
         await using var off = await TestServer.StartAsync(["-v", "d::r", "--no-readme", "--no-logues"], Prepare);
-        var plain = await off.Client.GetStringAsync("/");
+        var plain = await off.Client.GetStringAsync("/?b=u");
         Assert.DoesNotContain("readme", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("<iframe", plain, StringComparison.Ordinal);
     }

@@ -112,7 +112,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fx) : IClassFi
                     }
                 case "html":
                     {
-                        var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/{auth}");
+                        var (st, body) = await s.Client.SendText(HttpMethod.Get, $"/{vol}/?b=u{auth.Replace('?', '&')}");
                         Check(bad, cell, r || w ? 200 : 403, st, r == body.Contains(">f.txt<", StringComparison.Ordinal)
                             && w == body.Contains("name=\"act\" value=\"bput\"", StringComparison.Ordinal));
                         break;

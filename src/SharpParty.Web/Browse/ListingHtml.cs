@@ -8,14 +8,66 @@ using SharpParty.Web.Routing;
 namespace SharpParty.Web.Browse;
 
 /// <summary>
-/// The folder page rendered by the server: works with JavaScript off (breadcrumbs, a table sorted by <c>?sort=</c>
-/// links, an upload form and a mkdir form where the user may write, a login form).
+/// The folder pages rendered by the server. The page a browser gets is the web UI's shell with the folder's listing in it
+/// as JSON; copyparty's simplified page (<c>?b</c>, <c>?b=u</c>) is the whole UI without JavaScript: breadcrumbs, a table
+/// sorted by <c>?sort=</c> links, an upload form and a mkdir form where the user may write, a login form. A browser
+/// with scripting off is sent from the first to the second (a <c>noscript</c> refresh, and a link for text browsers).
 /// </summary>
+/// <remarks>
+/// copyparty puts the table into every page. We did too, inside a <c>noscript</c>, and for 10,000 files that was 1.1 MB
+/// of the 1.9 MB page, which Chromium spent 120-200 ms parsing before the module could run although it never shows it
+/// (measured: bench/WebUiBench navtiming). Now the listing is in the page once.
+/// </remarks>
 internal static class ListingHtml
 {
+    /// <summary>Where a browser without JavaScript goes: the simplified page with the upload form.</summary>
+    private const string Basic = "?b=u";
+
     /// <param name="idx">what the index adds, for the embedded <c>?ls</c> JSON</param>
     /// <param name="dots">whether dotfiles are listed (the module asks again if its own setting differs)</param>
     public static async Task WriteAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx, bool dots)
+    {
+        var t = rc.Target;
+        var res = rc.Response;
+        res.StatusCode = 200;
+        res.ContentType = "text/html; charset=utf-8";
+        if (rc.IsHead)
+        {
+            return;
+        }
+        if (entries.Array is { } items)
+        {
+            Array.Sort(items, entries.Offset, entries.Count, NaturalOrder.Instance);
+        }
+        var sb = new StringBuilder(4096);
+        Head(sb, "/" + t.VPath);
+        // with JavaScript on, the server's page is hidden (html.js) and the module draws the listing; should the module
+        // not start within 4 s, the simplified page is shown instead
+        sb.Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(!window.sp)location.replace('")
+            .Append(Basic).Append("')},4000)</script>")
+            .Append("<noscript><meta http-equiv=\"refresh\" content=\"0; url=").Append(Basic).Append("\"></noscript>")
+            .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">");
+        foreach (var m in StaticAssets.EntryModules)
+        {
+            sb.Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append(m).Append("\">");
+        }
+        // the folder's ?ls JSON for the module, from this same directory read: without it the module would ask for
+        // ?ls once it starts, a second round trip and a second read of the folder. Before the module's script element,
+        // so it is parsed by the time the module runs.
+        sb.Append("<script type=\"application/json\" id=\"ls0\" data-dots=\"").Append(dots ? '1' : '0').Append("\">");
+        await SendAsync(rc, sb);
+        rc.SentInParts += await ListingJson.WriteForPageAsync(rc, entries, idx);
+        sb.Append("</script>")
+            .Append("<script type=\"module\" async src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>")
+            .Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
+            .Append(StaticAssets.VersionedPrefix).Append("\">\n");
+        Crumbs(sb, rc, "");
+        sb.Append("<noscript><p><a href=\"").Append(Basic).Append("\">this folder without JavaScript</a></p></noscript>\n</body></html>\n");
+        await SendAsync(rc, sb);
+    }
+
+    /// <summary>copyparty's <c>?b</c>: the folder as plain HTML, no script at all.</summary>
+    public static async Task WriteBasicAsync(RequestContext rc, ArraySegment<DirEntry> entries)
     {
         var t = rc.Target;
         var sort = rc.Query.Get("sort") ?? "name";
@@ -35,31 +87,6 @@ internal static class ListingHtml
         // folders first, as every file manager does (one sort, not one per half)
         var sorted = ordered.ToArray();
         var list = sorted.Where(e => e.IsDir).Concat(sorted.Where(e => !e.IsDir));
-        var title = "/" + t.VPath;
-        var sb = new StringBuilder(4096 + (entries.Count * 200));
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(H(title)).Append("</title>")
-            // with JavaScript on, the server's page is hidden (html.js) and the module draws the listing from ?ls; the
-            // table of files sits in a <noscript>, which a browser with scripting on reads as plain text (HTML spec
-            // 13.2.6.4.7: no elements built for 10,000 rows, so the module gets the main thread at once). Should the
-            // module not start within 4 s, the table is built from that text and the page shows after all.
-            .Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(window.sp)return;")
-            .Append("var n=document.getElementById('nsfiles');if(n)n.insertAdjacentHTML('afterend',n.textContent);")
-            .Append("document.documentElement.classList.remove('js')},4000)</script>")
-            .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\">")
-            // progressive enhancement: the module takes over this page; without JavaScript the page below is the UI
-            .Append("<link rel=\"icon\" href=\"").Append(StaticAssets.VersionedPrefix).Append("favicon.svg\">")
-            .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">")
-            .Append("<link rel=\"modulepreload\" href=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\">");
-        // the folder's ?ls JSON for the module, from this same directory read: without it the module would ask for
-        // ?ls once it starts, a second round trip and a second read of the folder (most of the time to a drawn list
-        // of 10,000 files). Before the module's script element, so it is parsed by the time the module runs.
-        sb.Append("<script type=\"application/json\" id=\"ls0\" data-dots=\"").Append(dots ? '1' : '0').Append("\">")
-            .Append(await ListingJson.ForPageAsync(rc, entries, idx)).Append("</script>")
-            .Append("<script type=\"module\" async src=\"").Append(StaticAssets.VersionedPrefix).Append("js/app.js\"></script>");
-        // the head goes out before the table is made: the browser starts the module (and the module draws the list)
-        // while the rest of the page is still being written
         var res = rc.Response;
         res.StatusCode = 200;
         res.ContentType = "text/html; charset=utf-8";
@@ -67,26 +94,16 @@ internal static class ListingHtml
         {
             return;
         }
-        await SendAsync(rc, sb);
-        sb.Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
-            .Append(StaticAssets.VersionedPrefix).Append("\">\n<nav class=\"crumbs\">");
-        sb.Append("<a href=\"/\">").Append(H(rc.Options.ServerName)).Append("</a>");
-        var acc = "/";
-        if (t.VPath.Length > 0)
-        {
-            foreach (var seg in t.VPath.Split('/'))
-            {
-                acc += UrlPath.Quote(seg) + "/";
-                sb.Append(" / <a href=\"").Append(H(acc)).Append("\">").Append(H(seg)).Append("</a>");
-            }
-        }
-        sb.Append("</nav>\n");
+        var sb = new StringBuilder(4096 + (entries.Count * 128));
+        Head(sb, "/" + t.VPath);
+        sb.Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\">\n");
+        Crumbs(sb, rc, Basic);
         var docs = Markdown.ListingDocs.Load(rc);
         if (docs.Prologue is { } pro)
         {
             Markdown.ListingDocs.AppendLogue(sb, pro, "prologue");
         }
-        sb.Append("<noscript id=\"nsfiles\"><table id=\"files\"><thead><tr>");
+        sb.Append("<table id=\"files\"><thead><tr>");
         Header(sb, "name", "name", key, desc);
         Header(sb, "size", "size", key, desc);
         Header(sb, "ext", "type", key, desc);
@@ -94,20 +111,24 @@ internal static class ListingHtml
         sb.Append("</tr></thead>\n<tbody>\n");
         if (t.VPath.Length > 0)
         {
-            sb.Append("<tr><td><a href=\"../\">../</a></td><td></td><td></td><td></td></tr>\n");
+            sb.Append("<tr><td><a href=\"../").Append(Basic).Append("\">../</a></td><td></td><td></td><td></td></tr>\n");
         }
         var partials = UploadsInProgress(sorted);
         foreach (var e in list)
         {
-            var href = UrlPath.Quote(e.Name) + (e.IsDir ? "/" : "");
+            var href = UrlPath.Quote(e.Name) + (e.IsDir ? "/" + Basic : "");
             var busy = partials is not null && !e.IsDir && e.Size == 0 && partials.Contains(e.Name);
             sb.Append("<tr><td><a href=\"").Append(H(href)).Append("\">").Append(H(e.Name)).Append(e.IsDir ? "/" : "").Append("</a></td><td>")
                 .Append(e.IsDir ? "" : busy ? "uploading" : e.Size.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>")
                 .Append(e.IsDir ? "---" : H(ListingJson.Extension(e.Name))).Append("</td><td>")
                 .Append(DateTimeOffset.FromUnixTimeSeconds(e.MTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
                 .Append("</td></tr>\n");
+            if (sb.Length > 256 * 1024)
+            {
+                await SendAsync(rc, sb);
+            }
         }
-        sb.Append("</tbody></table></noscript>\n");
+        sb.Append("</tbody></table>\n");
         if (docs.Epilogue is { } epi)
         {
             Markdown.ListingDocs.AppendLogue(sb, epi, "epilogue");
@@ -143,6 +164,29 @@ internal static class ListingHtml
         }
         sb.Append("<footer>").Append(H(ListingJson.ServerInfo(rc, " // "))).Append("</footer>\n</body></html>\n");
         await SendAsync(rc, sb);
+    }
+
+    private static void Head(StringBuilder sb, string title) =>
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append("<title>").Append(H(title)).Append("</title>")
+            .Append("<link rel=\"stylesheet\" href=\"/.cpr/browser.css\">")
+            .Append("<link rel=\"icon\" href=\"").Append(StaticAssets.VersionedPrefix).Append("favicon.svg\">");
+
+    /// <summary>The path as links, each folder URL followed by <paramref name="query"/>.</summary>
+    private static void Crumbs(StringBuilder sb, RequestContext rc, string query)
+    {
+        sb.Append("<nav class=\"crumbs\"><a href=\"/").Append(query).Append("\">").Append(H(rc.Options.ServerName)).Append("</a>");
+        var acc = "/";
+        if (rc.Target.VPath.Length > 0)
+        {
+            foreach (var seg in rc.Target.VPath.Split('/'))
+            {
+                acc += UrlPath.Quote(seg) + "/";
+                sb.Append(" / <a href=\"").Append(H(acc + query)).Append("\">").Append(H(seg)).Append("</a>");
+            }
+        }
+        sb.Append("</nav>\n");
     }
 
     private static async Task SendAsync(RequestContext rc, StringBuilder sb)
@@ -181,7 +225,7 @@ internal static class ListingHtml
     {
         var next = key == current && !desc ? "-" + key : key;
         var arrow = key == current ? (desc ? " ▼" : " ▲") : "";
-        sb.Append("<th><a href=\"?sort=").Append(next).Append("\">").Append(label).Append(arrow).Append("</a></th>");
+        sb.Append("<th><a href=\"").Append(Basic).Append("&amp;sort=").Append(next).Append("\">").Append(label).Append(arrow).Append("</a></th>");
     }
 
     private static string H(string s) => WebUtility.HtmlEncode(s);

@@ -42,16 +42,14 @@ internal static class ListingJson
         await WriteObjectAsync(w, rc, entries, idx, withDocs: true);
     }
 
-    /// <summary>The same JSON for the folder's HTML page, where the web UI's module reads it instead of asking again.</summary>
-    public static async Task<string> ForPageAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx)
+    /// <summary>The same JSON into the folder's HTML page (inside its script element), where the web UI's module reads it
+    /// instead of asking again; written straight into the response like <c>?ls</c>. Returns the bytes written.</summary>
+    public static async Task<long> WriteForPageAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx)
     {
-        var buf = new ArrayBufferWriter<byte>(1024 + (entries.Count * 96));
-        await using (var w = new Utf8JsonWriter(buf, new JsonWriterOptions { SkipValidation = true, Encoder = PageEncoder }))
-        {
-            // the page shows the readme and logues itself (rendered, sandboxed): their raw texts stay out of it
-            await WriteObjectAsync(w, rc, entries, idx, withDocs: false);
-        }
-        return Encoding.UTF8.GetString(buf.WrittenSpan);
+        await using var w = new Utf8JsonWriter(rc.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = PageEncoder });
+        // no readme or logues: the simplified page (?b) renders them on the server, sandboxed
+        await WriteObjectAsync(w, rc, entries, idx, withDocs: false);
+        return w.BytesCommitted;
     }
 
     private static async Task WriteObjectAsync(Utf8JsonWriter w, RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx, bool withDocs)

@@ -379,6 +379,11 @@ internal sealed partial class RequestHandler(
                 await ListingText.WriteAsync(rc, entries, format == "v");
                 return;
             default:
+                if (rc.Query.Has("b"))
+                {
+                    await ListingHtml.WriteBasicAsync(rc, entries);
+                    return;
+                }
                 await ListingHtml.WriteAsync(rc, entries, IndexInfo(rc, indexes, tags, scanner), showDots);
                 return;
         }
