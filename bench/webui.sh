@@ -4,7 +4,7 @@
 #   - upload of one 1 GiB random file and of 2,000 files of 8 KiB through the page (the up2k uploader), side by side
 #     with our command-line client `sharpparty up` against the same server; ratio = CLI time / page time (>= 0.7 wanted)
 #
-#   bench/webui.sh [RUNS]
+#   [SP=/path/to/sharpparty] bench/webui.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -23,9 +23,14 @@ for i in range(10000):
     open('$work/list/many/file-%05d.txt' % i, 'w').write('x' * (i % 97))"
 fi
 
-dotnet build src/SharpParty -c Release -v q -nologo >/dev/null
+# SP: a sharpparty executable (bench/run.sh's Native AOT build, as the other benches use); default: a Release JIT build
 dotnet build bench/WebUiBench -c Release -v q -nologo >/dev/null
-sp=(dotnet src/SharpParty/bin/Release/net10.0/sharpparty.dll)
+if [[ -n ${SP:-} ]]; then
+    sp=("$SP")
+else
+    dotnet build src/SharpParty -c Release -v q -nologo >/dev/null
+    sp=(dotnet src/SharpParty/bin/Release/net10.0/sharpparty.dll)
+fi
 ui=(dotnet bench/WebUiBench/bin/Release/net10.0/WebUiBench.dll)
 
 start_server() { # $1 = folder to serve

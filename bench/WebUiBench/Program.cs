@@ -24,6 +24,25 @@ page.SetDefaultTimeout(600_000);
 var inv = CultureInfo.InvariantCulture;
 switch (args[0])
 {
+    case "navtiming":
+    {
+        // where a page's load goes (a diagnostic): response, DOMContentLoaded and load, ms from navigation start, N times
+        for (var i = 0; i < 4; i++)
+        {
+            await page.GotoAsync(args[1]);
+            Console.WriteLine(await page.EvaluateAsync<string>(
+                "(() => { const n = performance.getEntriesByType('navigation')[0]; return `response ${n.responseStart.toFixed(0)}-${n.responseEnd.toFixed(0)} dcl ${n.domContentLoadedEventEnd.toFixed(0)} load ${n.loadEventEnd.toFixed(0)}`; })()"));
+        }
+        return 0;
+    }
+    case "eval":
+    {
+        // a diagnostic: evaluates a script in the page after it is ready, prints what it returns
+        await page.GotoAsync(args[1]);
+        await page.WaitForSelectorAsync(".app[data-ready='1']");
+        Console.WriteLine(await page.EvaluateAsync<string>(args[2]));
+        return 0;
+    }
     case "listing":
     {
         // interactive = the first animation frame in which the rows are drawn (the module has handed them to the
@@ -45,11 +64,19 @@ switch (args[0])
             return await page.EvaluateAsync<double>("performance.getEntriesByName('sp-drawn')[0].startTime");
         }
         var cold = await Once();
+        if (Environment.GetEnvironmentVariable("WEBUI_DETAIL") == "1")
+        {
+            Console.Error.WriteLine(await page.EvaluateAsync<string>(
+                "performance.getEntriesByType('resource').map(e => `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)}`).join('\\n')"));
+            Console.Error.WriteLine(await page.EvaluateAsync<string>(
+                "performance.getEntriesByType('mark').map(e => `${e.name}=${e.startTime.toFixed(0)}`).join(' ') + ' dcl=' + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd.toFixed(0) + ' resp=' + performance.getEntriesByType('navigation')[0].responseStart.toFixed(0) + '-' + performance.getEntriesByType('navigation')[0].responseEnd.toFixed(0)"));
+        }
         var warm = await Once();
         // where the time goes: the HTML page (server-rendered, 10,000 rows for the no-JavaScript case), then the module
         var marks = await page.EvaluateAsync<string>(
             "(() => { const n = performance.getEntriesByType('navigation')[0]; const m = k => performance.getEntriesByName(k)[0]?.startTime ?? -1;"
-            + " return `html-response-end=${n.responseEnd.toFixed(0)} dom-loaded=${n.domContentLoadedEventEnd.toFixed(0)} module-start=${m('sp-start').toFixed(0)} ready=${m('sp-ready').toFixed(0)}`; })()");
+            + " const more = performance.getEntriesByType('mark').filter(e => e.name.startsWith('sp-') && !['sp-start', 'sp-ready', 'sp-drawn'].includes(e.name)).map(e => `${e.name}=${e.startTime.toFixed(0)}`).join(' ');"
+            + " return `request-start=${n.requestStart.toFixed(0)} response-start=${n.responseStart.toFixed(0)} html-response-end=${n.responseEnd.toFixed(0)} dom-loaded=${n.domContentLoadedEventEnd.toFixed(0)} module-start=${m('sp-start').toFixed(0)} ${more} ready=${m('sp-ready').toFixed(0)}`; })()");
         await page.Keyboard.PressAsync("End");
         var last = await page.EvaluateAsync<int>("document.querySelectorAll('.lv-row').length");
         Console.WriteLine(string.Create(inv, $"{cold:F0} {warm:F0} rows-in-dom={last} seen-by-playwright={seen[0]:F0}/{seen[1]:F0} warm: {marks}"));
