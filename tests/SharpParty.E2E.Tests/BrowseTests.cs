@@ -200,6 +200,41 @@ public sealed class BrowseTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task The_readme_and_the_logues_are_shown_around_the_listing()
+    {
+        await using var s = await UiSession.StartAsync(fx, ["-v", ".::rw"], r =>
+        {
+            Directory.CreateDirectory(Path.Combine(r, "sub"));
+            File.WriteAllText(Path.Combine(r, "sub", "x.txt"), "x");
+            File.WriteAllText(Path.Combine(r, "README.md"), "# Hello readme\n\nsome *text* <img src=x onerror=window.pwned=1>\n");
+            File.WriteAllText(Path.Combine(r, ".prologue.html"), "<h2>Welcome</h2><script>parent.pwned = 2</script>");
+            File.WriteAllText(Path.Combine(r, ".epilogue.html"), "<p>bye</p>");
+        });
+        await s.OpenAsync();
+        await s.WaitForNameAsync("README.md");
+        Assert.Equal("Hello readme", await s.Page.TextContentAsync(".lv-docs.post article.readme h1"));
+        // copyparty's places: the prologue above the list, the epilogue and then the readme under it
+        Assert.Equal(["prologue"], await s.Page.EvalOnSelectorAllAsync<string[]>(".lv-docs.pre [data-doc]", "es => es.map(e => e.dataset.doc)"));
+        Assert.Equal(["epilogue", "readme"], await s.Page.EvalOnSelectorAllAsync<string[]>(".lv-docs.post [data-doc]", "es => es.map(e => e.dataset.doc)"));
+        // a logue is anyone's upload: a sandbox without scripts or the page's origin
+        Assert.Equal("", await s.Page.GetAttributeAsync("iframe[data-doc=prologue]", "sandbox"));
+        Assert.Equal("Welcome", await s.Page.FrameLocator("iframe[data-doc=prologue]").Locator("h2").TextContentAsync());
+        Assert.Null(await s.Page.EvaluateAsync<int?>("window.pwned ?? null"));
+        // a folder without documents shows none; going back shows them again (from ?ls this time)
+        await s.Page.ClickAsync(".lv-row .nm >> text=sub/");
+        await s.WaitForNameAsync("x.txt");
+        Assert.Equal(0, await s.Page.Locator(".lv-docs [data-doc]").CountAsync());
+        await s.Page.GoBackAsync();
+        await s.WaitForNameAsync("README.md");
+        Assert.Equal("Hello readme", await s.Page.TextContentAsync(".lv-docs.post article.readme h1"));
+        await s.ScreenshotAsync("browse-readme");
+        Assert.Null(await s.Page.EvaluateAsync<int?>("window.pwned ?? null"));
+        // the only errors: the browser saying it refused the prologue's script
+        Assert.NotEmpty(s.ConsoleErrors);
+        Assert.All(s.ConsoleErrors, e => Assert.StartsWith("Blocked script execution in 'about:srcdoc'", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Markup_in_names_and_readmes_stays_text_in_the_embedded_listing()
     {
         // the page carries the folder's ?ls JSON in a script element: a README or a name must not end it early

@@ -39,7 +39,7 @@ internal static class ListingJson
             return;
         }
         await using var w = new Utf8JsonWriter(res.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        await WriteObjectAsync(w, rc, entries, idx, withDocs: true);
+        await WriteObjectAsync(w, rc, entries, idx);
     }
 
     /// <summary>The same JSON into the folder's HTML page (inside its script element), where the web UI's module reads it
@@ -47,12 +47,11 @@ internal static class ListingJson
     public static async Task<long> WriteForPageAsync(RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx)
     {
         await using var w = new Utf8JsonWriter(rc.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = PageEncoder });
-        // no readme or logues: the simplified page (?b) renders them on the server, sandboxed
-        await WriteObjectAsync(w, rc, entries, idx, withDocs: false);
+        await WriteObjectAsync(w, rc, entries, idx);
         return w.BytesCommitted;
     }
 
-    private static async Task WriteObjectAsync(Utf8JsonWriter w, RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx, bool withDocs)
+    private static async Task WriteObjectAsync(Utf8JsonWriter w, RequestContext rc, ArraySegment<DirEntry> entries, ListingIndexInfo? idx)
     {
         var t = rc.Target;
         var canRead = t.Can(Perm.Read);
@@ -177,12 +176,6 @@ internal static class ListingJson
         w.WriteEndArray();
         // as copyparty: the raw texts (its client renders README.md and sandboxes the logues); ours adds "readme_html",
         // README.md rendered by the server's sanitising renderer, for clients without a markdown library
-        if (!withDocs)
-        {
-            w.WriteEndObject();
-            await w.FlushAsync(rc.Http.RequestAborted);
-            return;
-        }
         var docs = Markdown.ListingDocs.Load(rc);
         w.WriteStartArray("logues");
         w.WriteStringValue(docs.Prologue ?? "");

@@ -173,6 +173,7 @@ class App {
     this.renderCrumbs();
     this.renderWho();
     this.view.set(entriesOf(ls), tagColumns(ls), keepSel);
+    this.view.setDocs(ls);
     const noRead = !this.can('read');
     this.view.setEmptyText(noRead ? t('list.noread') : this.can('write') ? t('list.emptyup') : t('list.empty'));
     if (selectNames) this.view.selectNames(selectNames);

@@ -169,7 +169,10 @@ export class ListingView extends EventTarget {
     this.head = el('div.lv-head', { role: 'row' });
     this.body = el('div.lv-body');
     this.emptyMsg = el('div.lv-empty');
-    this.scroller.append(this.head, this.body, this.emptyMsg);
+    // the folder's .prologue.html above the list, .epilogue.html and README.md under it (copyparty's places)
+    this.pre = el('div.lv-docs.pre');
+    this.post = el('div.lv-docs.post');
+    this.scroller.append(this.pre, this.head, this.body, this.emptyMsg, this.post);
     host.append(this.scroller);
     this.pending = false;
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
@@ -199,6 +202,24 @@ export class ListingView extends EventTarget {
   }
 
   setEmptyText(s) { this.emptyMsg.textContent = s; }
+
+  /**
+   * The folder's documents from ?ls: logues as sandboxed iframes (their HTML may be anyone's upload: no scripts, no
+   * same-origin), the readme as the server's rendering (Markdig, raw HTML off, links allow-listed).
+   */
+  setDocs(ls) {
+    const [pro, epi] = ls.logues || [];
+    const logue = (html, id) => el('iframe.logue', { sandbox: '', title: id, srcdoc: html, dataset: { doc: id } });
+    this.pre.replaceChildren(...(pro ? [logue(pro, 'prologue')] : []));
+    const post = [];
+    if (epi) post.push(logue(epi, 'epilogue'));
+    if (ls.readme_html) {
+      const art = el('article.md.readme', { dataset: { doc: 'readme' } });
+      art.innerHTML = ls.readme_html;
+      post.push(art);
+    }
+    this.post.replaceChildren(...post);
+  }
 
   applySort() {
     const { key, desc } = this.sort;
