@@ -39,6 +39,7 @@ internal static class ListingHtml
         {
             Array.Sort(items, entries.Offset, entries.Count, NaturalOrder.Instance);
         }
+        StaticAssets.StartPacking(); // the modules this page names are asked for next
         var sb = new StringBuilder(4096);
         Head(sb, "/" + t.VPath);
         // with JavaScript on, the server's page is hidden (html.js) and the module draws the listing; should the module
