@@ -90,6 +90,16 @@ switch (args[0])
         await page.ClickAsync(".tabs [data-tab=upload]");
         var input = page.Locator(args[0] == "upload" ? ".dropzone input:not([webkitdirectory])" : ".dropzone input[webkitdirectory]");
         var count = args[0] == "upload" ? 1 : Directory.GetFiles(args[2], "*", SearchOption.AllDirectories).Length;
+        // WEBUI_PROFILE=FILE: V8's CPU profile of the page during the upload (a .cpuprofile, Chrome DevTools opens it)
+        var profileTo = Environment.GetEnvironmentVariable("WEBUI_PROFILE");
+        ICDPSession? cdp = null;
+        if (!string.IsNullOrEmpty(profileTo))
+        {
+            cdp = await ctx.NewCDPSessionAsync(page);
+            await cdp.SendAsync("Profiler.enable");
+            await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 500 });
+            await cdp.SendAsync("Profiler.start");
+        }
         var sw = Stopwatch.StartNew();
         await input.SetInputFilesAsync(args[2]);
         // one call that resolves in the page when the uploader is done (polling from here would cost the page a
@@ -106,6 +116,11 @@ switch (args[0])
             })
             """, count);
         var s = sw.Elapsed.TotalSeconds;
+        if (cdp is not null)
+        {
+            var prof = await cdp.SendAsync("Profiler.stop");
+            await File.WriteAllTextAsync(profileTo!, prof!.Value.GetProperty("profile").GetRawText());
+        }
         var bad = await page.EvaluateAsync<int>("window.sp.panels.upload.up.jobs.filter(j => j.state !== 'ok').length");
         if (bad > 0)
         {
