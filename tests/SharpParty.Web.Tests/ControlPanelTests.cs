@@ -1,5 +1,6 @@
 using System.Net;
 using SharpParty.Web.Tests.Infra;
+using SharpParty.Web.Tests.Up2k;
 
 namespace SharpParty.Web.Tests;
 
@@ -42,5 +43,41 @@ public sealed class ControlPanelTests
         Assert.Equal(HttpStatusCode.OK, st);
         (st, _) = await s.Client.SendText(HttpMethod.Get, "/priv/?reload=cfg", null, ("PW", "pw2"));
         Assert.Equal(HttpStatusCode.Forbidden, st);
+    }
+
+    [Fact]
+    public async Task Incoming_files_show_with_their_progress_to_those_who_may_read_the_volume()
+    {
+        string[] args = ["-a", "bob:pw2", "-v", "up:up:rw", "-v", "priv:priv:rw,bob"];
+        void Prepare(string root)
+        {
+            Directory.CreateDirectory(Path.Combine(root, "up"));
+            Directory.CreateDirectory(Path.Combine(root, "priv"));
+        }
+        await using var s = await TestServer.StartAsync(args, Prepare);
+        var (_, empty) = await s.Client.SendText(HttpMethod.Get, "/?h");
+        Assert.Contains("<h2>incoming files</h2>\n<p class=\"cp-ups\">none right now.</p>", empty, StringComparison.Ordinal);
+
+        // three chunks (1 MiB each), one of them sent: a third done; a handshake with no chunk yet is not listed
+        var part = new Up2kFile(Up2kFile.Random((2 << 20) + 100, 7), "half way.bin");
+        var hs = await Up2kWire.HandshakeAsync(s.Client, "/up/", part);
+        Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostChunkAsync(s.Client, hs, part, part.Hashes[0])).Status);
+        await Up2kWire.HandshakeAsync(s.Client, "/up/", new Up2kFile(Up2kFile.Random(3000, 8), "not started.bin"));
+        var secret = new Up2kFile(Up2kFile.Random((2 << 20) + 100, 9), "bobs.bin");
+        var hs2 = await Up2kWire.HandshakeAsync(s.Client, "/priv/", secret, password: "pw2");
+        Assert.Equal(HttpStatusCode.OK, (await Up2kWire.PostAsync(s.Client, hs2.Purl!, hs2.Wark!, secret.Hashes[0], secret.ChunkBytes(0), password: "pw2")).Status);
+
+        var (st, anon) = await s.Client.SendText(HttpMethod.Get, "/?h");
+        Assert.Equal(HttpStatusCode.OK, st);
+        Assert.Matches("<tr><td>33%</td><td>[0-9.]+ [KM]?i?B/s</td><td>[0-9:]+</td><td>[0-9:]+</td><td><a href=\"/up/\">/up</a></td><td>half way.bin</td></tr>", anon);
+        Assert.DoesNotContain("not started.bin", anon, StringComparison.Ordinal);
+        Assert.DoesNotContain("bobs.bin", anon, StringComparison.Ordinal); // priv is bob's to read
+        var (_, bob) = await s.Client.SendText(HttpMethod.Get, "/?h", null, ("PW", "pw2"));
+        Assert.Contains("<td>bobs.bin</td>", bob, StringComparison.Ordinal);
+        Assert.Contains("<td>half way.bin</td>", bob, StringComparison.Ordinal);
+
+        await using var quiet = await TestServer.StartAsync([.. args, "--no-up-list"], Prepare);
+        var (_, none) = await quiet.Client.SendText(HttpMethod.Get, "/?h");
+        Assert.DoesNotContain("incoming files", none, StringComparison.Ordinal);
     }
 }

@@ -44,6 +44,7 @@ internal static class OptionCatalog
         new("vague-403", OptKind.Flag, null, "", "answer 404 instead of 403 so that existence is not revealed"),
         new("no-dot-mv", OptKind.Flag, null, "", "refuse moving dotfiles and folders that hold dotfiles"),
         new("no-dot-ren", OptKind.Flag, null, "", "refuse renaming a file or folder into a dotfile"),
+        new("no-up-list", OptKind.Flag, null, "", "do not list incoming files in the control panel (/?h)"),
         new("ban-pw", OptKind.Value, "9,60,1440", "N,W,B", "ban an IP for B minutes after more than N bad passwords within W minutes; 'no' disables (as copyparty)"),
         new("unpost", OptKind.Value, "43200", "SEC", "uploaders may delete their uploads for this long (as copyparty)"),
         new("ah-alg", OptKind.Value, "none", "ALG", "password hashing: none or argon2 (argon2id)"),

@@ -154,6 +154,7 @@ internal static class OptionsBuilder
             Vague403 = Has("vague-403"),
             NoDotMv = Has("no-dot-mv"),
             NoDotRen = Has("no-dot-ren"),
+            NoUpList = Has("no-up-list"),
             NoMv = Has("no-mv"),
             NoDav = Has("no-dav"),
             DavInf = Has("dav-inf"),

@@ -45,6 +45,9 @@ internal sealed class ServerOptions
     public bool Vague403 { get; init; }
     public bool NoDotMv { get; init; }
     public bool NoDotRen { get; init; }
+
+    /// <summary><c>--no-up-list</c>: the control panel does not list incoming files.</summary>
+    public bool NoUpList { get; init; }
     public bool NoMv { get; init; }
 
     /// <summary><c>--no-dav</c>: WebDAV methods are refused.</summary>

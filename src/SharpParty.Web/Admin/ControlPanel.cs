@@ -11,11 +11,12 @@ namespace SharpParty.Web.Admin;
 
 /// <summary>
 /// <c>GET /?h</c>: copyparty's control panel, as one server-rendered page that works without JavaScript. Everyone sees
-/// who they are logged in as and the volumes they may use, with their permission letters; admins (<c>a</c> on some
+/// who they are logged in as, the volumes they may use with their permission letters, and the files coming in by up2k
+/// to the volumes they may read (progress, speed, time left, idle; unless <c>--no-up-list</c>); admins (<c>a</c> on some
 /// volume) also see the index scan in progress, the relay's counters (the same figures as <c>GET /.cpr/relay</c> and the
 /// log), and links to rescan (<c>?scan</c>) and to reload the config (<c>?reload=cfg</c>).
 /// </summary>
-internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay)
+internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay, Core.Up2k.RegistrySet registries, TimeProvider time)
 {
     public async Task HandleAsync(RequestContext rc)
     {
@@ -62,6 +63,11 @@ internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay)
             sb.Append("</tbody></table>\n");
         }
 
+        if (!options.NoUpList && mine.Any(x => (x.Perms & Perm.Read) != 0))
+        {
+            AppendIncoming(sb, mine.Where(x => (x.Perms & Perm.Read) != 0).Select(x => x.Volume));
+        }
+
         if (admin)
         {
             // rescan and reload need `a` on the folder they are asked on (as copyparty): the first volume the user administers
@@ -80,6 +86,71 @@ internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay)
             await rc.Response.Body.WriteAsync(bytes, rc.Http.RequestAborted);
         }
     }
+
+    /// <summary>
+    /// copyparty's "incoming files": up2k uploads that have some of their chunks and not all, newest first; done as a
+    /// share of the chunks, speed over the time since the upload began, time left at that speed, time since the last
+    /// chunk. An upload with no chunk yet is left out, as copyparty does (a handshake alone is not an upload).
+    /// </summary>
+    private void AppendIncoming(StringBuilder sb, IEnumerable<Volume> readable)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var rows = new List<(long Started, int Pct, string Speed, string Eta, string Idle, string Folder, string Name)>();
+        foreach (var vol in readable)
+        {
+            var reg = registries.Opened.FirstOrDefault(r => r.VolumeRoot == vol.RealPath);
+            if (reg is null)
+            {
+                continue;
+            }
+            foreach (var j in reg.All())
+            {
+                var total = j.UniqueHashes().Count;
+                if (j.Done || j.Need.Count == 0 || j.Need.Count >= total)
+                {
+                    continue;
+                }
+                var done = 1.0 - ((double)j.Need.Count / total);
+                var secs = Math.Max(1, now - j.Started);
+                var rate = j.Size * done / secs;
+                var vp = Up2k.HandshakeHandler.VPathOf(vol, j);
+                var slash = vp.LastIndexOf('/');
+                rows.Add((j.Started, (int)(done * 100), Size((long)rate) + "/s", Duration((long)((secs / done) - secs)),
+                    Duration(Math.Max(0, now - j.Poked)), slash < 0 ? "" : vp[..slash], slash < 0 ? vp : vp[(slash + 1)..]));
+            }
+        }
+        sb.Append("<h2>incoming files</h2>\n");
+        if (rows.Count == 0)
+        {
+            sb.Append("<p class=\"cp-ups\">none right now.</p>\n");
+            return;
+        }
+        sb.Append("<table class=\"cp-ups\"><thead><tr><th>done</th><th>speed</th><th>left</th><th>idle</th><th>folder</th><th>file</th></tr></thead><tbody>\n");
+        foreach (var r in rows.OrderByDescending(r => r.Started).Take(500))
+        {
+            sb.Append("<tr><td>").Append(r.Pct.ToString(inv)).Append("%</td><td>").Append(r.Speed).Append("</td><td>").Append(r.Eta)
+                .Append("</td><td>").Append(r.Idle).Append("</td><td><a href=\"").Append(H(VolumeUrl(r.Folder))).Append("\">/")
+                .Append(H(r.Folder)).Append("</a></td><td>").Append(H(r.Name)).Append("</td></tr>\n");
+        }
+        sb.Append("</tbody></table>\n");
+    }
+
+    private static string Size(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = bytes;
+        var u = 0;
+        while (v >= 1024 && u < units.Length - 1)
+        {
+            v /= 1024;
+            u++;
+        }
+        return v.ToString(u == 0 ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + units[u];
+    }
+
+    private static string Duration(long secs) =>
+        secs >= 3600 ? $"{secs / 3600}:{secs / 60 % 60:00}:{secs % 60:00}" : $"{secs / 60}:{secs % 60:00}";
 
     private static string VolumeUrl(string vpath) => vpath.Length == 0 ? "/" : "/" + UrlPath.Quote(vpath) + "/";
 
