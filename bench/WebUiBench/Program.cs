@@ -19,6 +19,11 @@ await using var browser = await pw.Chromium.LaunchAsync(new BrowserTypeLaunchOpt
     Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 var ctx = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 800 } });
+// WEBUI_SETTINGS='{"hashers":4}': the page's settings (localStorage sp-*) before it loads, to compare them
+if (Environment.GetEnvironmentVariable("WEBUI_SETTINGS") is { Length: > 0 } settings)
+{
+    await ctx.AddInitScriptAsync("(s => { for (const [k, v] of Object.entries(s)) localStorage.setItem('sp-' + k, JSON.stringify(v)); })(" + settings + ")");
+}
 var page = await ctx.NewPageAsync();
 page.SetDefaultTimeout(600_000);
 var inv = CultureInfo.InvariantCulture;
@@ -33,6 +38,47 @@ switch (args[0])
             Console.WriteLine(await page.EvaluateAsync<string>(
                 "(() => { const n = performance.getEntriesByType('navigation')[0]; return `response ${n.responseStart.toFixed(0)}-${n.responseEnd.toFixed(0)} dcl ${n.domContentLoadedEventEnd.toFixed(0)} load ${n.loadEventEnd.toFixed(0)}`; })()"));
         }
+        return 0;
+    }
+    case "readbench":
+    {
+        // a diagnostic: how fast the page can read a File (slices into ArrayBuffers, or its stream) and digest it
+        await page.GotoAsync(args[1]);
+        await page.EvaluateAsync("() => { const i = document.createElement('input'); i.type = 'file'; i.id = 'rb'; document.body.append(i); }");
+        await page.SetInputFilesAsync("#rb", args[2]);
+        Console.WriteLine(await page.EvaluateAsync<string>("""
+            (async () => {
+              const f = document.getElementById('rb').files[0], cs = 4 << 20, n = Math.min(64, Math.floor(f.size / cs)), out = [];
+              let t0 = performance.now();
+              for (let i = 0; i < n; i++) await f.slice(i * cs, (i + 1) * cs).arrayBuffer();
+              out.push(`slice ${(n * 4 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              t0 = performance.now();
+              await Promise.all([0, 1, 2, 3].map(async k => { for (let i = k; i < n; i += 4) await f.slice(i * cs, (i + 1) * cs).arrayBuffer(); }));
+              out.push(`slice x4 ${(n * 4 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              t0 = performance.now();
+              const r = f.slice(0, n * cs).stream().getReader(); let got = 0;
+              for (;;) { const { done, value } = await r.read(); if (done) break; got += value.length; }
+              out.push(`stream ${(got / 1048576 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              const streamInto = async (a, b) => { const dst = new Uint8Array(b - a); const r = f.slice(a, b).stream().getReader(); let o = 0;
+                                                   for (;;) { const { done, value } = await r.read(); if (done) break; dst.set(value, o); o += value.length; } return dst; };
+              t0 = performance.now();
+              await Promise.all([0, 1].map(async k => { for (let i = k; i < n; i += 2) await streamInto(i * cs, (i + 1) * cs); }));
+              out.push(`stream 4 MiB x2 ${(n * 4 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              t0 = performance.now();
+              await Promise.all([0, 1, 2, 3].map(async k => { for (let i = k; i < n; i += 4) await streamInto(i * cs, (i + 1) * cs); }));
+              out.push(`stream 4 MiB x4 ${(n * 4 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              const drain = async (a, b) => { const r = f.slice(a, b).stream().getReader(); let g = 0; for (;;) { const { done, value } = await r.read(); if (done) break; g += value.length; } return g; };
+              t0 = performance.now();
+              const half = (n * cs) / 2;
+              await Promise.all([drain(0, half), drain(half, n * cs)]);
+              out.push(`2 long streams ${(n * 4 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              const buf = await f.slice(0, cs).arrayBuffer();
+              t0 = performance.now();
+              for (let i = 0; i < 32; i++) await crypto.subtle.digest('SHA-512', buf);
+              out.push(`digest ${(128 / ((performance.now() - t0) / 1000)).toFixed(0)} MiB/s`);
+              return out.join(', ');
+            })()
+            """));
         return 0;
     }
     case "eval":
