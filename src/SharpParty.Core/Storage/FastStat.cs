@@ -58,6 +58,57 @@ internal static unsafe partial class FastStat
         }
     }
 
+    /// <summary>
+    /// <see cref="StatAll"/> in the background, in batches of <see cref="StatBatches.Size"/> names, so a caller can write
+    /// the first members while the rest are still being stat'ed (PROPFIND of a big folder: the statx calls and the
+    /// response's socket writes were one after the other). Null when statx is not available or the folder cannot be
+    /// opened: then use <see cref="StatAll"/>'s fallback.
+    /// </summary>
+    public static StatBatches? StartStatAll(string folder, IReadOnlyList<string> names, StatInfo[] results)
+    {
+        if (_unavailable || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        var fd = Native.open(folder, OReadOnlyDirectory | OCloseOnExec);
+        if (fd < 0)
+        {
+            return null;
+        }
+        var batches = new StatBatches((names.Count + StatBatches.Size - 1) / StatBatches.Size);
+        var workers = Math.Min(Environment.ProcessorCount, 4);
+        var running = workers;
+        for (var w = 0; w < workers; w++)
+        {
+            var first = w;
+            _ = Task.Factory.StartNew(() =>
+            {
+                Span<byte> buf = stackalloc byte[256];
+                try
+                {
+                    for (var b = first; b < batches.Count; b += workers)
+                    {
+                        var ok = true;
+                        var end = Math.Min(names.Count, (b + 1) * StatBatches.Size);
+                        for (var i = b * StatBatches.Size; i < end; i++)
+                        {
+                            results[i] = StatAt(fd, names[i], buf, ref ok);
+                        }
+                        batches.Done(b, ok);
+                    }
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref running) == 0)
+                    {
+                        _ = Native.close(fd);
+                    }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        return batches;
+    }
+
     private static StatInfo StatAt(int dirfd, string name, Span<byte> buf, ref bool ok)
     {
         int rc;
@@ -120,4 +171,20 @@ internal static unsafe partial class FastStat
         [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int statx(int dirfd, string path, int flags, uint mask, byte* buf);
     }
+}
+
+/// <summary>The batches of a background <see cref="FastStat.StartStatAll"/>: each one's task says whether statx worked.</summary>
+internal sealed class StatBatches(int count)
+{
+    public const int Size = 1024;
+
+    private readonly TaskCompletionSource<bool>[] _done = Enumerable.Range(0, count)
+        .Select(_ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+
+    public int Count => count;
+
+    /// <summary>Completes when the batch holding entry <paramref name="index"/> is stat'ed.</summary>
+    public Task<bool> ReadyFor(int index) => _done[index / Size].Task;
+
+    internal void Done(int batch, bool ok) => _done[batch].TrySetResult(ok);
 }

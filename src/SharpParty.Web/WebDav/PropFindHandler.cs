@@ -107,15 +107,21 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
             return count;
         }
         var names = ListNames(rc, dir, mounts);
-        // one statx per member, spread over the cores (as the HTTP listing)
+        // one statx per member, spread over the cores (as the HTTP listing); a big folder's members are stat'ed in the
+        // background, batch by batch, while the first ones are written (10,000 members: 28 -> ~20 ms, bench/webdav.sh)
         var stats = new StatInfo[names.Count];
-        var statted = FastStat.StatAll(dir.FsPath, names, stats);
+        var background = names.Count >= 2 * StatBatches.Size ? FastStat.StartStatAll(dir.FsPath, names, stats) : null;
+        var statted = background is not null || FastStat.StatAll(dir.FsPath, names, stats);
         // one read for the dead properties of all members, not one per member; usually there are none
         var dead = dir.Volume is not null && NeedsDeadProps(req) ? props.GetMembers(dir.Volume, dir.Rel) : null;
         var hrefPrefix = fast.Usable ? FastPropWriter.HrefPrefix(dir.VPath) : [];
         for (var i = 0; i < names.Count; i++)
         {
             var name = names[i];
+            if (background is not null && i % StatBatches.Size == 0)
+            {
+                statted = await background.ReadyFor(i);
+            }
             if (statted && stats[i] is { Ok: true, IsLink: false } st)
             {
                 // a plain member: no resolver walk; without dead properties or locks, no objects either
