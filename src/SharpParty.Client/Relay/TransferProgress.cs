@@ -62,15 +62,5 @@ internal sealed class TransferProgress(TextWriter error, bool terminal, long tot
         error.Flush();
     }
 
-    public static string Size(double b)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        var i = 0;
-        while (b >= 1024 && i < units.Length - 1)
-        {
-            b /= 1024;
-            i++;
-        }
-        return i == 0 ? $"{b:F0} {units[i]}" : $"{b:F1} {units[i]}";
-    }
+    public static string Size(double b) => Up2k.ProgressLine.Size(b);
 }

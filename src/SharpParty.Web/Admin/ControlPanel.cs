@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ProgressLine = SharpParty.Client.Up2k.ProgressLine;
 using SharpParty.Core.Vfs;
 using SharpParty.Web.Hosting;
 using SharpParty.Web.Relay;
@@ -116,8 +117,8 @@ internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay, Cor
                 var rate = j.Size * done / secs;
                 var vp = Up2k.HandshakeHandler.VPathOf(vol, j);
                 var slash = vp.LastIndexOf('/');
-                rows.Add((j.Started, (int)(done * 100), Size((long)rate) + "/s", Duration((long)((secs / done) - secs)),
-                    Duration(Math.Max(0, now - j.Poked)), slash < 0 ? "" : vp[..slash], slash < 0 ? vp : vp[(slash + 1)..]));
+                rows.Add((j.Started, (int)(done * 100), ProgressLine.Size(rate) + "/s", ProgressLine.Eta((secs / done) - secs),
+                    ProgressLine.Eta(Math.Max(0, now - j.Poked)), slash < 0 ? "" : vp[..slash], slash < 0 ? vp : vp[(slash + 1)..]));
             }
         }
         sb.Append("<h2>incoming files</h2>\n");
@@ -135,22 +136,6 @@ internal sealed class ControlPanel(IndexScanService scanner, RelayHub relay, Cor
         }
         sb.Append("</tbody></table>\n");
     }
-
-    private static string Size(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double v = bytes;
-        var u = 0;
-        while (v >= 1024 && u < units.Length - 1)
-        {
-            v /= 1024;
-            u++;
-        }
-        return v.ToString(u == 0 ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + units[u];
-    }
-
-    private static string Duration(long secs) =>
-        secs >= 3600 ? $"{secs / 3600}:{secs / 60 % 60:00}:{secs % 60:00}" : $"{secs / 60}:{secs % 60:00}";
 
     private static string VolumeUrl(string vpath) => vpath.Length == 0 ? "/" : "/" + UrlPath.Quote(vpath) + "/";
 
