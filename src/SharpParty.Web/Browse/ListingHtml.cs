@@ -11,7 +11,8 @@ namespace SharpParty.Web.Browse;
 /// The folder pages rendered by the server. The page a browser gets is the web UI's shell with the folder's listing in it
 /// as JSON; copyparty's simplified page (<c>?b</c>, <c>?b=u</c>) is the whole UI without JavaScript: breadcrumbs, a table
 /// sorted by <c>?sort=</c> links, an upload form and a mkdir form where the user may write, a login form. A browser
-/// with scripting off is sent from the first to the second (a <c>noscript</c> refresh, and a link for text browsers).
+/// with scripting off is sent from the first to the second (a <c>noscript</c> refresh, and a link for text browsers and
+/// for a page whose module has not started after 4 s).
 /// </summary>
 /// <remarks>
 /// copyparty puts the table into every page. We did too, inside a <c>noscript</c>, and for 10,000 files that was 1.1 MB
@@ -43,9 +44,10 @@ internal static class ListingHtml
         var sb = new StringBuilder(4096);
         Head(sb, "/" + t.VPath);
         // with JavaScript on, the server's page is hidden (html.js) and the module draws the listing; should the module
-        // not start within 4 s, the simplified page is shown instead
-        sb.Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(!window.sp)location.replace('")
-            .Append(Basic).Append("')},4000)</script>")
+        // not start within 4 s (a slow link, a blocked script), the page shows its link to the simplified page, and a
+        // module that arrives later still takes over
+        sb.Append("<script>document.documentElement.classList.add('js');setTimeout(function(){if(!window.sp)")
+            .Append("document.documentElement.classList.remove('js')},4000)</script>")
             .Append("<noscript><meta http-equiv=\"refresh\" content=\"0; url=").Append(Basic).Append("\"></noscript>")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StaticAssets.VersionedPrefix).Append("css/app.css\">");
         foreach (var m in StaticAssets.EntryModules)
@@ -63,7 +65,7 @@ internal static class ListingHtml
             .Append("</head>\n<body data-srv=\"").Append(H(rc.Options.ServerName)).Append("\" data-assets=\"")
             .Append(StaticAssets.VersionedPrefix).Append("\">\n");
         Crumbs(sb, rc, "");
-        sb.Append("<noscript><p><a href=\"").Append(Basic).Append("\">this folder without JavaScript</a></p></noscript>\n</body></html>\n");
+        sb.Append("<p><a href=\"").Append(Basic).Append("\">this folder without JavaScript</a></p>\n</body></html>\n");
         await SendAsync(rc, sb);
     }
 
