@@ -50,6 +50,32 @@ public class TransferTests
         AssertSame(root, outDir);
     }
 
+    /// <summary>Both ends of many pairs arrive at once, so partners often pair while the first one's request is still
+    /// setting up its early read: the pumps must not read that socket before it (a message was lost that way).</summary>
+    [Fact]
+    public async Task ManyPairsArrivingTogetherLoseNoMessage()
+    {
+        await using var s = await Relays.StartAsync("--relay-pairs", "64", "--relay-ip-max", "64");
+        var root = Relays.TempDir();
+        var src = Path.Combine(root, "src");
+        Directory.CreateDirectory(src);
+        for (var i = 0; i < 3; i++)
+        {
+            File.WriteAllBytes(Path.Combine(src, $"f{i}"), Relays.RandomBytes(100 + (i * 5000), 10 + i));
+        }
+        var runs = Enumerable.Range(0, 40).Select(i => Transfer.RunAsync(s.WsUrl(), $"pair {i}", Path.Combine(root, $"out{i}"), [src])).ToList();
+        var results = await Task.WhenAll(runs);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var r = results[i];
+            Assert.True(r.SendCode == 0 && r.ReceiveCode == 0, $"pair {i}: {r.SendErr}{r.ReceiveErr}");
+            for (var k = 0; k < 3; k++)
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(src, $"f{k}")), File.ReadAllBytes(Path.Combine(root, $"out{i}", "src", $"f{k}")));
+            }
+        }
+    }
+
     [Fact]
     public async Task AutoCompressionShrinksTextOnTheWire()
     {

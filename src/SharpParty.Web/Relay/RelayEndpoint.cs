@@ -177,8 +177,15 @@ internal sealed partial class RelayEndpoint(RelayHub hub, RelayMailbox mailbox, 
     /// or it goes away. Once paired, the partner's request runs the pair and this one waits for it to end.</summary>
     private async Task WaitForPartnerAsync(RelayPeer peer, RelayOptions relay, CancellationToken ct)
     {
+        try
+        {
+            peer.EarlyRead = peer.Socket.ReceiveAsync(peer.Buffer.AsMemory(0, RelayPeer.BufferSize), ct).AsTask();
+        }
+        finally
+        {
+            peer.Listening.TrySetResult();
+        }
         LogWaiting(log, peer.Ip, peer.Hello.Role, hub.Counters.Waiting);
-        peer.EarlyRead = peer.Socket.ReceiveAsync(peer.Buffer.AsMemory(0, RelayPeer.BufferSize), ct).AsTask();
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var timeout = Task.Delay(relay.WaitTimeout, time, timer.Token);
         var winner = await Task.WhenAny(peer.Paired.Task, peer.EarlyRead, timeout);
@@ -209,6 +216,7 @@ internal sealed partial class RelayEndpoint(RelayHub hub, RelayMailbox mailbox, 
     /// the socket is whole for whoever takes it.</summary>
     private async Task WaitAtMailboxAsync(RelayPeer peer, RelayOptions relay, VfsPath target, RequestContext rc, CancellationToken ct)
     {
+        peer.Listening.TrySetResult();
         LogWaiting(log, peer.Ip, peer.Hello.Role, hub.Counters.Waiting);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var timeout = Task.Delay(relay.BoxWait!.Value, time, timer.Token);
@@ -236,6 +244,8 @@ internal sealed partial class RelayEndpoint(RelayHub hub, RelayMailbox mailbox, 
             var sender = peer.Hello.Role == RelayRole.Sender ? peer : partner;
             try
             {
+                // the waiting peer's request may not have started its early read yet (see RelayPeer.Listening)
+                await partner.Listening.Task.WaitAsync(ct);
                 // before the pumps start, so that nothing else writes to the sender's socket yet
                 await sender.Socket.SendAsync(Ready, WebSocketMessageType.Text, true, ct);
             }

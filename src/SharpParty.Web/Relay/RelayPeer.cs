@@ -28,5 +28,11 @@ internal sealed class RelayPeer(WebSocket socket, IPAddress ip, RelayHello hello
     /// <summary>The receive started while waiting, so that a peer that leaves is noticed; the pump continues from it.</summary>
     public Task<ValueWebSocketReceiveResult>? EarlyRead { get; set; }
 
+    /// <summary>Set once a waiting peer's request has started <see cref="EarlyRead"/> (or, at a mailbox, decided to read
+    /// nothing). The hub makes a waiting peer visible before its request gets that far, so a partner arriving at once
+    /// must wait for this before it reads the socket: two receives at once would each take a message, and the one taken
+    /// by the early read would be dropped (seen: a file header lost between the manifest and its first chunk).</summary>
+    public TaskCompletionSource Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
 }
