@@ -129,7 +129,7 @@ public class RobustnessTests
         }
         var mnt = Path.Combine(Path.GetTempPath(), "sp-full-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(mnt);
-        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt]);
+        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt]);
         await mount.WaitForExitAsync();
         Assert.Equal(0, mount.ExitCode);
         try
@@ -141,9 +141,19 @@ public class RobustnessTests
             Assert.Equal(507, (int)st);
             Assert.Contains("disk is full", body, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(mnt, "*", new EnumerationOptions { AttributesToSkip = 0 }));
+            // an up2k handshake for more than fits is refused up front (the free space is compared on tmpfs, where
+            // fallocate would zero every page first), with no placeholder or partial file left behind
+            var up = await Up2k.Up2kWire.HandshakeAsync(s.Client, "/full/", new Up2k.Up2kFile(big, "big2.bin"));
+            Assert.Equal(507, (int)up.Status);
+            Assert.Contains("not enough free disk space", up.Body, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(mnt, "*", new EnumerationOptions { AttributesToSkip = 0 }));
             // and the server still works once there is room
             (st, _) = await s.Client.SendText(HttpMethod.Put, "/full/small.txt", new StringContent("ok"));
             Assert.Equal(HttpStatusCode.Created, st);
+            var fits = new Up2k.Up2kFile(Up2k.Up2kFile.Random((1 << 20) + 100, 7), "fits.bin");
+            up = await Up2k.Up2kWire.HandshakeAsync(s.Client, "/full/", fits);
+            Assert.Equal(HttpStatusCode.OK, up.Status);
+            Assert.Equal(fits.Hashes.Distinct().Count(), up.Need.Length);
         }
         finally
         {

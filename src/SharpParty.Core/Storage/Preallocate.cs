@@ -3,7 +3,12 @@ using Microsoft.Win32.SafeHandles;
 
 namespace SharpParty.Core.Storage;
 
-/// <summary>posix_fallocate(3): reserve a file's blocks before writing it (fewer extents, and ENOSPC up front).</summary>
+/// <summary>
+/// posix_fallocate(3): reserve a file's blocks before writing it (fewer extents, and ENOSPC up front). Not on a
+/// filesystem in memory (tmpfs, ramfs): there it allocates and zeroes every page at once, 0.29 s per GiB measured on
+/// /dev/shm (3 ms on ext4), all of it in the request that creates the file and none of it saving work later; there
+/// the free space is compared instead, so a full tmpfs still answers up front.
+/// </summary>
 internal static partial class Preallocate
 {
     internal enum Result
@@ -14,6 +19,8 @@ internal static partial class Preallocate
         Unsupported,
     }
 
+    private const long TmpfsMagic = 0x01021994;
+    private const long RamfsMagic = 0x858458f6;
     private const int Enospc = 28;
     private const int Edquot = 122;
 
@@ -22,6 +29,11 @@ internal static partial class Preallocate
         if (!OperatingSystem.IsLinux())
         {
             return Result.Unsupported;
+        }
+        if (Native.fstatfs(handle, out var fs) == 0 && fs.Type is TmpfsMagic or RamfsMagic)
+        {
+            // ramfs reports no size at all (0 blocks): it cannot say no
+            return fs.Blocks != 0 && (ulong)length > fs.Available * (ulong)fs.BlockSize ? Result.NoSpace : Result.Unsupported;
         }
         var rc = Native.posix_fallocate((int)handle.DangerousGetHandle(), 0, length);
         return rc switch
@@ -37,6 +49,21 @@ internal static partial class Preallocate
         // returns the error number itself (not -1 + errno)
         [LibraryImport("libc", EntryPoint = "posix_fallocate64")]
         internal static partial int posix_fallocate(int fd, long offset, long len);
+
+        [LibraryImport("libc", EntryPoint = "fstatfs64", SetLastError = true)]
+        internal static partial int fstatfs(SafeFileHandle fd, out StatFs buf);
+    }
+
+    /// <summary>struct statfs on 64-bit Linux (the fields up to f_bavail are all we read; the rest is room for the kernel).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct StatFs
+    {
+        public long Type;
+        public long BlockSize;
+        public ulong Blocks;
+        public ulong Free;
+        public ulong Available;
+        public fixed long Rest[11];
     }
 }
 
