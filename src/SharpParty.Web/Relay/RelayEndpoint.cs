@@ -177,21 +177,25 @@ internal sealed partial class RelayEndpoint(RelayHub hub, RelayMailbox mailbox, 
     /// or it goes away. Once paired, the partner's request runs the pair and this one waits for it to end.</summary>
     private async Task WaitForPartnerAsync(RelayPeer peer, RelayOptions relay, CancellationToken ct)
     {
+        // a local: once Listening is set, a partner's pump may take the read from the property and clear it at any time
+        Task<ValueWebSocketReceiveResult> early;
         try
         {
-            peer.EarlyRead = peer.Socket.ReceiveAsync(peer.Buffer.AsMemory(0, RelayPeer.BufferSize), ct).AsTask();
+            early = peer.Socket.ReceiveAsync(peer.Buffer.AsMemory(0, RelayPeer.BufferSize), ct).AsTask();
         }
-        finally
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            peer.Listening.TrySetResult();
+            early = Task.FromException<ValueWebSocketReceiveResult>(e);
         }
+        peer.EarlyRead = early;
+        peer.Listening.TrySetResult();
         LogWaiting(log, peer.Ip, peer.Hello.Role, hub.Counters.Waiting);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var timeout = Task.Delay(relay.WaitTimeout, time, timer.Token);
-        var winner = await Task.WhenAny(peer.Paired.Task, peer.EarlyRead, timeout);
-        if (winner == peer.EarlyRead && !peer.Paired.Task.IsCompleted)
+        var winner = await Task.WhenAny(peer.Paired.Task, early, timeout);
+        if (winner == early && !peer.Paired.Task.IsCompleted)
         {
-            var gone = peer.EarlyRead.IsFaulted || peer.EarlyRead.IsCanceled || peer.EarlyRead.Result.MessageType == WebSocketMessageType.Close;
+            var gone = early.IsFaulted || early.IsCanceled || early.Result.MessageType == WebSocketMessageType.Close;
             if (gone && hub.Leave(peer))
             {
                 await timer.CancelAsync();
