@@ -84,7 +84,7 @@ internal sealed class ControlChannel(IDuplexPipe transport) : IAsyncDisposable
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificateContext = SslStreamCertificateContext.Create(tls.Certificate, tls.Chain, offline: true),
+                ServerCertificateContext = tls.ServerContext,
                 EnabledSslProtocols = protocols,
                 ClientCertificateRequired = false,
             }, ct);

@@ -121,7 +121,7 @@ internal sealed class DataChannel : IDisposable
             var ssl = new SslStream(new NetworkStream(s, ownsSocket: false), leaveInnerStreamOpen: false);
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificateContext = SslStreamCertificateContext.Create(tls.Certificate, tls.Chain, offline: true),
+                ServerCertificateContext = tls.ServerContext,
                 EnabledSslProtocols = protocols,
                 ClientCertificateRequired = false,
             }, timeout.Token);

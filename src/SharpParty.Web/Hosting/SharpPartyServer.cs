@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -145,13 +147,21 @@ internal static class SharpPartyServer
         return new RunningServer(app, config, urls, tls);
     }
 
-    private static HttpsConnectionAdapterOptions HttpsOptions(TlsIdentity tls, TlsOptions options) => new()
+    /// <summary>
+    /// The handshake's options, asked for per connection: the certificate context is built on the first handshake (see
+    /// <see cref="TlsIdentity.ServerContext"/>), where Kestrel's certificate options would build it at startup.
+    /// </summary>
+    private static TlsHandshakeCallbackOptions HttpsOptions(TlsIdentity tls, TlsOptions options) => new()
     {
-        ServerCertificate = tls.Certificate,
-        ServerCertificateChain = tls.Chain,
-        SslProtocols = options.Protocols,
-        ClientCertificateMode = ClientCertificateMode.NoCertificate,
-        CheckCertificateRevocation = false,
+        OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = tls.ServerContext,
+            EnabledSslProtocols = options.Protocols,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // HTTP/1.1 only, as the listener (copyparty has no HTTP/2)
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+        }),
         // as copyparty, whose socket timeout during the handshake is 10 s (httpconn.py); also Kestrel's default
         HandshakeTimeout = TimeSpan.FromSeconds(10),
     };

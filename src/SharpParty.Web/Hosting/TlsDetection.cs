@@ -29,7 +29,7 @@ internal sealed class TlsDetection(TimeSpan firstByteTimeout)
     private ConnectionDelegate? _plain;
 
     /// <summary>Sets up <paramref name="listen"/>: HTTP/1.1 only (copyparty has no HTTP/2; ALPN offers http/1.1).</summary>
-    public static void Configure(ListenOptions listen, HttpsConnectionAdapterOptions https, TimeSpan firstByteTimeout)
+    public static void Configure(ListenOptions listen, TlsHandshakeCallbackOptions https, TimeSpan firstByteTimeout)
     {
         var detection = new TlsDetection(firstByteTimeout);
         listen.Protocols = HttpProtocols.Http1;

