@@ -9,7 +9,7 @@ namespace SharpParty.Index;
 /// </summary>
 internal sealed class VolumeIndex : IDisposable
 {
-    private readonly SqliteConnection _db;
+    private SqliteConnection _db;
     private readonly Lock _gate = new();
 
     /// <summary>Bumped by every write: cached folder totals older than this are stale.</summary>
@@ -405,6 +405,44 @@ internal sealed class VolumeIndex : IDisposable
             using var cmd = _db.CreateCommand();
             cmd.CommandText = "select count(*) from files";
             return (long)cmd.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>
+    /// SQLite's quick_check of the whole file (every page read once, on a reader connection, beside the writer): null
+    /// when it is sound, else what is wrong. The server runs it once after its startup scans.
+    /// </summary>
+    public string? CheckIntegrity()
+    {
+        try
+        {
+            using var c = OpenReader();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "pragma quick_check(1)";
+            return cmd.ExecuteScalar() is "ok" ? null : "integrity check failed";
+        }
+        catch (SqliteException e) when (IsDamage(e))
+        {
+            return e.Message.Split('\n')[0];
+        }
+    }
+
+    /// <summary>SQLITE_CORRUPT and SQLITE_NOTADB: the file is damaged, not busy or missing.</summary>
+    public static bool IsDamage(SqliteException e) => e.SqliteErrorCode is 11 or 26;
+
+    /// <summary>Moves the damaged file aside and starts an empty index in its place (a scan fills it again); returns the
+    /// log line. Searches running on their own connections meanwhile fail once.</summary>
+    public string Rebuild(string reason)
+    {
+        lock (_gate)
+        {
+            _db.Dispose();
+            var note = IndexDb.MoveAside(DbPath, reason);
+            _db = IndexDb.OpenNew(DbPath);
+            _names = null;
+            _dirTotals.Clear();
+            Changed();
+            return note;
         }
     }
 

@@ -201,6 +201,54 @@ public sealed class IndexTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(DbPath)!, IndexDb.FileName + ".corrupt-*"));
     }
 
+    /// <summary>Writes 4 KiB of 0xFF over page <paramref name="page"/> (1-based) of a closed, checkpointed index file.</summary>
+    internal static void DamagePage(string dbPath, int page)
+    {
+        // everything into the main file first, so the damage is not papered over by pages in the WAL
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + dbPath + ";Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "pragma wal_checkpoint(TRUNCATE)";
+            cmd.ExecuteNonQuery();
+        }
+        Assert.False(File.Exists(dbPath + "-wal") && new FileInfo(dbPath + "-wal").Length > 0, "the WAL was not checkpointed");
+        Assert.True(new FileInfo(dbPath).Length > page * 4096L, "the index file is too small to damage that page");
+        using var f = new FileStream(dbPath, FileMode.Open, FileAccess.Write);
+        f.Position = (page - 1) * 4096L;
+        f.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+    }
+
+    [Fact]
+    public void Damage_inside_the_file_is_found_by_the_integrity_check_and_the_index_is_rebuilt()
+    {
+        using (var idx = new VolumeIndex(DbPath, out _))
+        {
+            // 3,000 rows spread the table and its indexes over ~100 pages
+            idx.Batch(Enumerable.Range(0, 3000).Select(i => new FileRow("d" + (i % 30), $"file-{i:D5}.bin", i, 1_700_000_000 + i,
+                Convert.ToBase64String(Encoding.ASCII.GetBytes($"{i:D32}")))).ToList(), []);
+            Assert.Null(idx.CheckIntegrity());
+        }
+        DamagePage(DbPath, 20);
+
+        // opening reads the header and the schema only: damage deeper in goes unnoticed until the integrity check
+        using var again = new VolumeIndex(DbPath, out var note);
+        Assert.Null(note);
+        var problem = again.CheckIntegrity();
+        Assert.NotNull(problem);
+
+        var line = again.Rebuild(problem);
+        Assert.Contains("moved aside", line, StringComparison.Ordinal);
+        Assert.Equal(0, again.Count());
+        again.Upsert(new FileRow("", "new.txt", 1, 1, "w"));
+        Assert.NotNull(again.Find("", "new.txt"));
+        Assert.Null(again.CheckIntegrity());
+        // the damaged file is kept for a post-mortem (with its -wal and -shm beside it)
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(DbPath)!, IndexDb.FileName + ".corrupt-*"),
+            f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("name like *.txt", "a.txt,b.txt")]
     [InlineData("name == a.txt", "a.txt")]

@@ -43,6 +43,13 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
     /// <summary>Completes when every volume that asked for a scan at startup has been scanned once (for tests).</summary>
     public TaskCompletionSource StartupScansDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes when every index has had its integrity check after the startup scans (for tests).</summary>
+    public TaskCompletionSource StartupChecksDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Volumes whose index was rebuilt by this process: once each, so a disk that keeps damaging the new file
+    /// does not make a loop of rebuilds.</summary>
+    private readonly HashSet<string> _rebuilt = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -73,6 +80,8 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             {
                 first = false;
                 StartupScansDone.TrySetResult();
+                await CheckIndexesAsync(stoppingToken);
+                StartupChecksDone.TrySetResult();
             }
             try
             {
@@ -143,6 +152,11 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
         {
             LogFailed(log, "/" + v.VPath, e.Message + " (-e2vp: scan stopped)");
         }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (VolumeIndex.IsDamage(e))
+        {
+            LogFailed(log, "/" + v.VPath, e.Message.Split('\n')[0]);
+            RebuildAndRescan(v, index, e.Message.Split('\n')[0]);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             LogFailed(log, "/" + v.VPath, e.Message);
@@ -157,6 +171,56 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
             }
         }
     }
+
+    /// <summary>
+    /// SQLite's quick_check of each index, once, after the startup scans (it reads the whole file, so it neither delays
+    /// the first scan nor competes with it): a damaged file is moved aside and its volume scanned into a new one.
+    /// </summary>
+    private async Task CheckIndexesAsync(CancellationToken ct)
+    {
+        foreach (var v in config.Current.Vfs.Volumes)
+        {
+            try
+            {
+                if (indexes.For(v) is not { } index)
+                {
+                    continue;
+                }
+                if (await Task.Run(index.CheckIntegrity, ct) is { } problem)
+                {
+                    RebuildAndRescan(v, index, problem);
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                LogFailed(log, "/" + v.VPath, "integrity check: " + e.Message.Split('\n')[0]);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void RebuildAndRescan(Volume v, VolumeIndex index, string problem)
+    {
+        lock (_gate)
+        {
+            if (!_rebuilt.Add(v.RealPath + "\n" + v.HistPath))
+            {
+                return;
+            }
+        }
+        LogRebuilt(log, index.Rebuild(problem));
+        lock (_gate)
+        {
+            _requested.Add(v.RealPath);
+        }
+        _wake.Release();
+    }
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "{Note}")]
+    private static partial void LogRebuilt(ILogger logger, string note);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "scan {Volume}: {Done}/{Todo} files, {MiB}/{TotalMiB} MiB hashed ({FilesPerSec} files/s, {MiBPerSec} MiB/s)")]
     private static partial void LogProgress(ILogger logger, string volume, long done, long todo, long mib, long totalMiB, double filesPerSec, double mibPerSec);
