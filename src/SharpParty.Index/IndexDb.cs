@@ -14,7 +14,7 @@ internal static class IndexDb
     /// <summary>Our file name: a different one from copyparty's <c>up2k.db</c>, so both can index one folder.</summary>
     public const string FileName = "sp-index.db";
 
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly string[] Migrations =
     [
@@ -53,6 +53,16 @@ internal static class IndexDb
         create index tags_file on tags(file_id);
         create index tags_kv on tags(k, v);
         alter table files add column tagged integer not null default 0;
+        """,
+        // v3: a digest of each folder's files as a rescan last found them equal to their rows (TreeDiff): a folder
+        // whose files still hash to it needs none of its rows read. Any write to a folder's rows drops its digest, by
+        // trigger, so no code path can leave a stale one behind (tag updates do not touch these columns).
+        """
+        create table dirs (dir text primary key, digest blob not null) without rowid;
+        create trigger files_ins_dirs after insert on files begin delete from dirs where dir = new.dir; end;
+        create trigger files_del_dirs after delete on files begin delete from dirs where dir = old.dir; end;
+        create trigger files_upd_dirs after update of dir, name, size, mtime on files
+            begin delete from dirs where dir = old.dir or dir = new.dir; end;
         """,
     ];
 

@@ -201,6 +201,65 @@ public sealed class IndexTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(DbPath)!, IndexDb.FileName + ".corrupt-*"));
     }
 
+    [Fact]
+    public async Task A_rescan_trusts_a_folder_digest_only_while_files_and_rows_are_unchanged()
+    {
+        Write("a/one.txt", "one");
+        Write("a/two.txt", "two");
+        Write("b/three.txt", "three");
+        using var idx = new VolumeIndex(DbPath, out _);
+        Assert.Equal(3, (await Scanner.ScanAsync(_root, idx, Opts, default)).Hashed);
+        Assert.Empty(idx.FolderDigests()); // the first scan wrote rows: nothing is trusted yet
+        var second = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(3, second.Unchanged);
+        Assert.Equal(["a", "b"], idx.FolderDigests().Keys.Order(StringComparer.Ordinal));
+
+        // the files change: size, then only the mtime, then a new file
+        Write("a/one.txt", "ONE!");
+        var r = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal((1, 2), (r.Hashed, r.Unchanged));
+        Assert.Equal(4, idx.Find("a", "one.txt")!.Size);
+        await Scanner.ScanAsync(_root, idx, Opts, default); // stores a's digest again
+        File.SetLastWriteTimeUtc(Path.Combine(_root, "a/two.txt"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Equal(1, (await Scanner.ScanAsync(_root, idx, Opts, default)).Hashed);
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        Write("b/four.txt", "four");
+        Assert.Equal(1, (await Scanner.ScanAsync(_root, idx, Opts, default)).Hashed);
+        Assert.NotNull(idx.Find("b", "four.txt"));
+
+        // the rows change while the files do not (here: forgotten by hand): the trigger drops the digest, and the
+        // next rescan reads the rows and indexes the file again
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Contains("b", idx.FolderDigests().Keys);
+        idx.Remove("b", "three.txt");
+        Assert.DoesNotContain("b", idx.FolderDigests().Keys);
+        var back = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(1, back.Hashed);
+        Assert.NotNull(idx.Find("b", "three.txt"));
+
+        // a moved file drops the digests of both folders
+        await Scanner.ScanAsync(_root, idx, Opts, default);
+        idx.Rename("a", "one.txt", "b", "one.txt");
+        Assert.Empty(idx.FolderDigests());
+
+        // digests computed before a write are not stored after it
+        Assert.False(idx.StoreFolderDigests([("a", new byte[32])], idx.Version - 1));
+    }
+
+    [Fact]
+    public void Closing_the_index_folds_its_WAL_into_the_file_so_the_next_start_has_nothing_to_recover()
+    {
+        using (var idx = new VolumeIndex(DbPath, out _))
+        {
+            idx.Batch(Enumerable.Range(0, 500).Select(i => new FileRow("d", $"f{i}", i, i, "w" + i)).ToList(), []);
+            Assert.Equal(500, idx.FolderDigests().Count + 500); // a pooled reader stays open after this
+            Assert.True(File.Exists(DbPath + "-wal"));
+        }
+        Assert.False(File.Exists(DbPath + "-wal"), "the WAL was left for the next start to recover");
+        using var again = new VolumeIndex(DbPath, out _);
+        Assert.Equal(500, again.Count());
+    }
+
     /// <summary>Writes 4 KiB of 0xFF over page <paramref name="page"/> (1-based) of a closed, checkpointed index file.</summary>
     internal static void DamagePage(string dbPath, int page)
     {
