@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Enumeration;
 using System.Runtime.InteropServices;
 
 namespace SharpParty.Core.Storage;
@@ -59,12 +60,14 @@ internal static unsafe partial class FastStat
     }
 
     /// <summary>
-    /// <see cref="StatAll"/> in the background, in batches of <see cref="StatBatches.Size"/> names, so a caller can write
-    /// the first members while the rest are still being stat'ed (PROPFIND of a big folder: the statx calls and the
-    /// response's socket writes were one after the other). Null when statx is not available or the folder cannot be
-    /// opened: then use <see cref="StatAll"/>'s fallback.
+    /// Lists <paramref name="folder"/> (the names <paramref name="include"/> accepts) and stats them in batches of
+    /// <see cref="StatBatch.Size"/>: each full batch is handed to the thread pool while the listing goes on, so the
+    /// statx calls overlap the getdents ones, and a caller can write the first members while the rest are stat'ed
+    /// (PROPFIND of a big folder: listing 10,000 names is ~2 ms before the first stat otherwise). A folder of one batch
+    /// is stat'ed here, as <see cref="StatAll"/>. Null when statx is not available or the folder cannot be opened;
+    /// the listing stops quietly at an I/O error, as .NET's enumerator with IgnoreInaccessible.
     /// </summary>
-    public static StatBatches? StartStatAll(string folder, IReadOnlyList<string> names, StatInfo[] results)
+    public static List<Task<StatBatch>>? ListAndStat(string folder, Func<string, bool> include)
     {
         if (_unavailable || !OperatingSystem.IsLinux())
         {
@@ -75,39 +78,73 @@ internal static unsafe partial class FastStat
         {
             return null;
         }
-        var batches = new StatBatches((names.Count + StatBatches.Size - 1) / StatBatches.Size);
-        var workers = Math.Min(Environment.ProcessorCount, 4);
-        var running = workers;
-        for (var w = 0; w < workers; w++)
+        var batches = new List<Task<StatBatch>>();
+        var names = new List<string>(StatBatch.Size);
+        try
         {
-            var first = w;
-            _ = Task.Factory.StartNew(() =>
+            var e = new FileSystemEnumerable<string>(folder, (ref FileSystemEntry x) => x.FileName.ToString(), ListOptions);
+            foreach (var n in e)
             {
-                Span<byte> buf = stackalloc byte[256];
-                try
+                if (!include(n))
                 {
-                    for (var b = first; b < batches.Count; b += workers)
-                    {
-                        var ok = true;
-                        var end = Math.Min(names.Count, (b + 1) * StatBatches.Size);
-                        for (var i = b * StatBatches.Size; i < end; i++)
-                        {
-                            results[i] = StatAt(fd, names[i], buf, ref ok);
-                        }
-                        batches.Done(b, ok);
-                    }
+                    continue;
                 }
-                finally
+                names.Add(n);
+                if (names.Count == StatBatch.Size)
                 {
-                    if (Interlocked.Decrement(ref running) == 0)
-                    {
-                        _ = Native.close(fd);
-                    }
+                    var full = names;
+                    batches.Add(Task.Run(() => StatBatchAt(fd, full)));
+                    names = new List<string>(StatBatch.Size);
                 }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // what was listed so far is answered
+        }
+        if (batches.Count == 0)
+        {
+            // one batch: no hop to the thread pool, and the descriptor closes at once
+            try
+            {
+                var stats = new StatInfo[names.Count];
+                var ok = StatAll(folder, names, stats);
+                batches.Add(Task.FromResult(new StatBatch(names, stats, ok)));
+                return batches;
+            }
+            finally
+            {
+                _ = Native.close(fd);
+            }
+        }
+        if (names.Count > 0)
+        {
+            var last = names;
+            batches.Add(Task.Run(() => StatBatchAt(fd, last)));
+        }
+        _ = Task.WhenAll(batches).ContinueWith(_ => Native.close(fd), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return batches;
     }
+
+    private static StatBatch StatBatchAt(int dirfd, List<string> names)
+    {
+        var stats = new StatInfo[names.Count];
+        var ok = true;
+        Span<byte> buf = stackalloc byte[256];
+        for (var i = 0; i < names.Count; i++)
+        {
+            stats[i] = StatAt(dirfd, names[i], buf, ref ok);
+        }
+        return new StatBatch(names, stats, ok);
+    }
+
+    private static readonly EnumerationOptions ListOptions = new()
+    {
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
 
     private static StatInfo StatAt(int dirfd, string name, Span<byte> buf, ref bool ok)
     {
@@ -173,18 +210,9 @@ internal static unsafe partial class FastStat
     }
 }
 
-/// <summary>The batches of a background <see cref="FastStat.StartStatAll"/>: each one's task says whether statx worked.</summary>
-internal sealed class StatBatches(int count)
+/// <summary>Names of a folder with their lstat (<see cref="FastStat.ListAndStat"/>); <paramref name="Ok"/> is false when
+/// statx was not usable (then stat them another way).</summary>
+internal sealed record StatBatch(List<string> Names, StatInfo[] Stats, bool Ok)
 {
     public const int Size = 1024;
-
-    private readonly TaskCompletionSource<bool>[] _done = Enumerable.Range(0, count)
-        .Select(_ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-
-    public int Count => count;
-
-    /// <summary>Completes when the batch holding entry <paramref name="index"/> is stat'ed.</summary>
-    public Task<bool> ReadyFor(int index) => _done[index / Size].Task;
-
-    internal void Done(int batch, bool ok) => _done[batch].TrySetResult(ok);
 }
