@@ -99,10 +99,8 @@ internal static class IndexDb
         return $"index {path} was unreadable ({reason}); moved aside to {Path.GetFileName(aside)} and rebuilding";
     }
 
-    /// <summary>Opens the new, empty index that replaces one moved aside.</summary>
-    public static SqliteConnection OpenNew(string path) => OpenChecked(path);
-
-    private static SqliteConnection OpenChecked(string path)
+    /// <summary>Opens the file at <paramref name="path"/> (creating it) and migrates it; throws when it is unreadable.</summary>
+    internal static SqliteConnection OpenChecked(string path)
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try

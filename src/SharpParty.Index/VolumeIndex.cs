@@ -505,7 +505,7 @@ internal sealed class VolumeIndex : IDisposable
         {
             _db.Dispose();
             var note = IndexDb.MoveAside(DbPath, reason);
-            _db = IndexDb.OpenNew(DbPath);
+            _db = IndexDb.OpenChecked(DbPath);
             _names = null;
             _dirTotals.Clear();
             Changed();

@@ -41,22 +41,28 @@ internal static unsafe partial class FastStat
         }
         try
         {
-            var workers = names.Count < 256 ? 1 : Math.Min(Environment.ProcessorCount, 4);
-            var ok = true;
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            {
-                Span<byte> buf = stackalloc byte[256];
-                for (var i = w; i < names.Count; i += workers)
-                {
-                    results[i] = StatAt(fd, names[i], buf, ref ok);
-                }
-            });
-            return ok;
+            return StatAllAt(fd, names, results);
         }
         finally
         {
             _ = Native.close(fd);
         }
+    }
+
+    /// <summary><see cref="StatAll"/> in an open folder: spread over the cores from 256 names.</summary>
+    private static bool StatAllAt(int fd, IReadOnlyList<string> names, StatInfo[] results)
+    {
+        var workers = names.Count < 256 ? 1 : Math.Min(Environment.ProcessorCount, 4);
+        var ok = true;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            Span<byte> buf = stackalloc byte[256];
+            for (var i = w; i < names.Count; i += workers)
+            {
+                results[i] = StatAt(fd, names[i], buf, ref ok);
+            }
+        });
+        return ok;
     }
 
     /// <summary>
@@ -108,7 +114,7 @@ internal static unsafe partial class FastStat
             try
             {
                 var stats = new StatInfo[names.Count];
-                var ok = StatAll(folder, names, stats);
+                var ok = StatAllAt(fd, names, stats);
                 batches.Add(Task.FromResult(new StatBatch(names, stats, ok)));
                 return batches;
             }
@@ -138,7 +144,8 @@ internal static unsafe partial class FastStat
         return new StatBatch(names, stats, ok);
     }
 
-    private static readonly EnumerationOptions ListOptions = new()
+    /// <summary>One folder's entries, dotfiles and inaccessible ones included (callers filter).</summary>
+    internal static readonly EnumerationOptions ListOptions = new()
     {
         IgnoreInaccessible = true,
         AttributesToSkip = 0,

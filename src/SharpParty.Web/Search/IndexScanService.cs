@@ -154,8 +154,9 @@ internal sealed partial class IndexScanService(IndexSet indexes, RegistrySet reg
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (VolumeIndex.IsDamage(e))
         {
-            LogFailed(log, "/" + v.VPath, e.Message.Split('\n')[0]);
-            RebuildAndRescan(v, index, e.Message.Split('\n')[0]);
+            var reason = e.Message.Split('\n')[0];
+            LogFailed(log, "/" + v.VPath, reason);
+            RebuildAndRescan(v, index, reason);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {

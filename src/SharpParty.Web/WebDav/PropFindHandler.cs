@@ -213,7 +213,7 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         var names = new List<string>();
         try
         {
-            foreach (var n in new FileSystemEnumerable<string>(dir.FsPath!, (ref FileSystemEntry x) => x.FileName.ToString(), ListOptions))
+            foreach (var n in new FileSystemEnumerable<string>(dir.FsPath!, (ref FileSystemEntry x) => x.FileName.ToString(), FastStat.ListOptions))
             {
                 if (include(n))
                 {
@@ -228,13 +228,6 @@ internal sealed class PropFindHandler(LockManager locks, DeadPropStore props)
         return new StatBatch(names, new StatInfo[names.Count], false);
     }
 
-    private static readonly EnumerationOptions ListOptions = new()
-    {
-        IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        RecurseSubdirectories = false,
-        ReturnSpecialDirectories = false,
-    };
 
     /// <summary>The body of a PROPFIND (RFC 4918 §14.20); none means allprop (§9.1).</summary>
     internal static PropRequest? ParseRequest(XDocument? doc, out string error)
