@@ -362,6 +362,33 @@ public sealed partial class WebDavTests
     }
 
     [Fact]
+    public async Task Propfind_of_a_folder_bigger_than_one_stat_batch_lists_every_member_once_with_its_size()
+    {
+        // 2,500 files: two full batches of 1,024 stat'ed while the folder is still being listed, and a partial third
+        await using var s = await TestServer.StartAsync(["-v", "srv:srv:rwmd"], root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "srv", "sub"));
+            for (var i = 0; i < 2500; i++)
+            {
+                File.WriteAllText(Path.Combine(root, "srv", $"f{i:D4}.txt"), new string('x', i % 97));
+            }
+            File.WriteAllText(Path.Combine(root, "srv", "._junk"), "junk");
+        });
+        var (st, body) = await s.Client.SendText(PropFind, "/srv/", null, ("Depth", "1"));
+        Assert.Equal(HttpStatusCode.MultiStatus, st);
+        var hrefs = System.Text.RegularExpressions.Regex.Matches(body, "<D:href>([^<]*)</D:href>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2502, hrefs.Count); // the folder, sub/, 2,500 files; no macOS junk
+        Assert.Equal(hrefs.Count, hrefs.Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains("/srv/sub/", hrefs);
+        Assert.DoesNotContain(hrefs, h => h.Contains("._junk", StringComparison.Ordinal));
+        foreach (var i in new[] { 0, 1023, 1024, 2047, 2048, 2499 })
+        {
+            Assert.Contains($"<D:href>/srv/f{i:D4}.txt</D:href><D:propstat><D:prop><D:displayname>f{i:D4}.txt</D:displayname><D:getcontentlength>{i % 97}</D:getcontentlength>",
+                body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Propfind_depth_rules_and_mac_junk()
     {
         await using var s = await TestServer.StartAsync(["-v", "srv:srv:rwmd"], root =>
