@@ -127,6 +127,8 @@ internal static class SharpPartyServer
         var app = builder.Build();
         // uploads interrupted by the last stop (or a crash) are known before the first request
         app.Services.GetRequiredService<SharpParty.Core.Up2k.RegistrySet>().OpenAll(options.Vfs.Volumes);
+        // startup scans begin now, beside the rest of the start (see IndexScanService.Begin)
+        app.Services.GetRequiredService<SharpParty.Web.Search.IndexScanService>().Begin();
         var handler = app.Services.GetRequiredService<RequestHandler>();
         if (options.Tls.Mode == TlsMode.HttpsOnly)
         {
