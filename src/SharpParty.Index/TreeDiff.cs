@@ -137,8 +137,51 @@ internal sealed class TreeDiff
     /// <summary>Lists one folder, compares its files with the folder's rows, and returns its subfolders and the files to hash.</summary>
     private (List<string> Subs, List<ScanCandidate> ToHash) CompareFolder(string rel, SqliteCommand rows, SqliteParameter pd)
     {
-        var subs = new List<string>();
         var abs = rel.Length == 0 ? _root : Path.Combine(_root, rel);
+        // the quick way, where a folder's digest decides (not with -e2v, which reads every wark) and no name needs a
+        // rule that takes the path (--no-idx): a folder with links is read the slower way, which resolves them
+        if (_digests is not null && _o.NoIndex is null && RawFolder.TryRead(abs, _rootDev is not null, out var raw))
+        {
+            using (raw)
+            {
+                if (!raw!.HasLinks)
+                {
+                    _walked.TryAdd(rel, 0);
+                    var subs = new List<string>(raw.Folders.Count);
+                    foreach (var (name, dev) in raw.Folders)
+                    {
+                        AddSubfolder(subs, rel, name, link: false, dev);
+                    }
+                    var digest = raw.FileCount == 0 ? null : raw.Digest();
+                    if (DigestHolds(rel, digest, raw.FileCount))
+                    {
+                        return (subs, []);
+                    }
+                    var files = new List<(string Name, long Size, long Mtime)>(raw.FileCount);
+                    var skipped = false;
+                    for (var i = 0; i < raw.FileCount; i++)
+                    {
+                        var f = raw.FileAt(i);
+                        if (_o.Skip?.Invoke(rel, f.Name) == true)
+                        {
+                            skipped = true;
+                            continue;
+                        }
+                        files.Add(f);
+                    }
+                    // the digest covers every file; with one left out (an upload in progress) it is not stored
+                    return (subs, CompareRows(rel, files, skipped ? null : digest, rows, pd));
+                }
+            }
+        }
+        return CompareFolderSlowly(rel, abs, rows, pd);
+    }
+
+    /// <summary><see cref="CompareFolder"/> through .NET's enumerator and <see cref="FastStat"/>: links resolved,
+    /// <c>--no-idx</c> applied, and on systems without getdents64/statx.</summary>
+    private (List<string> Subs, List<ScanCandidate> ToHash) CompareFolderSlowly(string rel, string abs, SqliteCommand rows, SqliteParameter pd)
+    {
+        var subs = new List<string>();
         List<(string Name, bool Dir, bool Link, long Size, long Mtime, ulong Dev)> entries;
         try
         {
@@ -157,12 +200,7 @@ internal sealed class TreeDiff
         {
             if (isDir)
             {
-                // xdev: a mount of another filesystem inside the volume is not part of it (copyparty logs "skip xdev")
-                var otherDevice = _rootDev is { } rd && dev != 0 && dev != rd;
-                if (!link && !otherDevice && !(rel.Length == 0 && name == ".hist"))
-                {
-                    subs.Add(rel.Length == 0 ? name : rel + "/" + name);
-                }
+                AddSubfolder(subs, rel, name, link, dev);
                 continue;
             }
             if (name.EndsWith(".PARTIAL", StringComparison.Ordinal))
@@ -182,19 +220,43 @@ internal sealed class TreeDiff
             files.Add((name, size, mtime));
         }
 
-        // a folder whose files hash to the digest stored when they last matched their rows needs no row read: any
-        // write to those rows since has dropped the digest (trigger), and any change to the files changes the hash
         var digest = _digests is null || files.Count == 0 ? null : FolderDigest(files);
-        if (digest is not null && _digests!.TryGetValue(rel, out var stored) && digest.AsSpan().SequenceEqual(stored))
-        {
-            lock (_gate)
-            {
-                _seen += files.Count;
-                _unchanged += files.Count;
-            }
-            return (subs, []);
-        }
+        return DigestHolds(rel, digest, files.Count) ? (subs, []) : (subs, CompareRows(rel, files, digest, rows, pd));
+    }
 
+    private void AddSubfolder(List<string> subs, string rel, string name, bool link, ulong dev)
+    {
+        // xdev: a mount of another filesystem inside the volume is not part of it (copyparty logs "skip xdev")
+        var otherDevice = _rootDev is { } rd && dev != 0 && dev != rd;
+        if (!link && !otherDevice && !(rel.Length == 0 && name == ".hist"))
+        {
+            subs.Add(rel.Length == 0 ? name : rel + "/" + name);
+        }
+    }
+
+    /// <summary>
+    /// A folder whose files hash to the digest stored when they last matched their rows needs no row read: any write
+    /// to those rows since has dropped the digest (trigger), and any change to the files changes the hash.
+    /// </summary>
+    private bool DigestHolds(string rel, byte[]? digest, int files)
+    {
+        if (digest is null || !_digests!.TryGetValue(rel, out var stored) || !digest.AsSpan().SequenceEqual(stored))
+        {
+            return false;
+        }
+        lock (_gate)
+        {
+            _seen += files;
+            _unchanged += files;
+        }
+        return true;
+    }
+
+    /// <summary>Compares a folder's files with its rows: the files to hash are returned, rows of files that are gone
+    /// are queued for removal, and a folder found equal leaves <paramref name="digest"/> (when not null) to be stored.</summary>
+    private List<ScanCandidate> CompareRows(string rel, List<(string Name, long Size, long Mtime)> files, byte[]? digest,
+        SqliteCommand rows, SqliteParameter pd)
+    {
         var known = new Dictionary<string, (long Size, long Mtime, string? Wark)>(StringComparer.Ordinal);
         pd.Value = rel;
         using (var r = rows.ExecuteReader())
@@ -237,7 +299,7 @@ internal sealed class TreeDiff
             }
         }
         FlushRemoves(force: false);
-        return (subs, toHash);
+        return toHash;
     }
 
     /// <summary>

@@ -247,6 +247,80 @@ public sealed class IndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_with_a_file_left_out_for_an_upload_in_progress_is_not_trusted_so_the_file_is_indexed_when_it_is_done()
+    {
+        Write("a/one.txt", "one");
+        Write("a/upload.bin", "placeholder of an upload in progress");
+        using var idx = new VolumeIndex(DbPath, out _);
+        var uploading = Opts with { Skip = (dir, name) => dir == "a" && name == "upload.bin" };
+        await Scanner.ScanAsync(_root, idx, uploading, default);
+        Assert.Equal(1, (await Scanner.ScanAsync(_root, idx, uploading, default)).Unchanged);
+        Assert.Null(idx.Find("a", "upload.bin"));
+        // the folder matched its rows, but one file was left out: its digest (which covers every file) is not kept
+        Assert.Empty(idx.FolderDigests());
+
+        // the upload ends without touching the file (as a finished upload whose rows a crash lost)
+        var r = await Scanner.ScanAsync(_root, idx, Opts, default);
+        Assert.Equal(1, r.Hashed);
+        Assert.NotNull(idx.Find("a", "upload.bin"));
+    }
+
+    [Fact]
+    public void A_folder_read_raw_gives_its_files_subfolders_and_links_and_the_digest_the_slower_listing_gives()
+    {
+        Write("f/plain.txt", "abc");
+        Write("f/ünïcødé 名前.txt", "unicode name", new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc));
+        Write("f/half.bin.PARTIAL", "never a file of the index");
+        Write("f/sub/inner.txt", "inner");
+        using (var folder = RawFolderOf("f", devices: false))
+        {
+            Assert.False(folder.HasLinks);
+            Assert.Equal([("sub", 0UL)], folder.Folders);
+            var files = Enumerable.Range(0, folder.FileCount).Select(folder.FileAt).ToList();
+            Assert.Equal(["plain.txt", "ünïcødé 名前.txt"], files.Select(f => f.Name).Order(StringComparer.Ordinal));
+            var unicode = files.Single(f => f.Name.StartsWith('ü'));
+            Assert.Equal((12L, new DateTimeOffset(2021, 2, 3, 4, 5, 6, TimeSpan.Zero).ToUnixTimeSeconds()), (unicode.Size, unicode.MTime));
+            // the digest from the raw bytes equals the one of the decoded names, so either way of reading a folder
+            // can trust what the other stored
+            Assert.Equal(TreeDiff.FolderDigest(files), folder.Digest());
+        }
+        using (var folder = RawFolderOf("f", devices: true))
+        {
+            Assert.NotEqual(0UL, Assert.Single(folder.Folders).Dev);
+        }
+        File.CreateSymbolicLink(Path.Combine(_root, "f", "link.txt"), Path.Combine(_root, "f", "plain.txt"));
+        using (var folder = RawFolderOf("f", devices: false))
+        {
+            Assert.True(folder.HasLinks);
+        }
+        Assert.False(SharpParty.Core.Storage.RawFolder.TryRead(Path.Combine(_root, "no-such-folder"), false, out _));
+    }
+
+    [Fact]
+    public void A_big_folder_read_raw_has_its_stats_spread_over_the_cores_and_loses_no_entry()
+    {
+        // over RawFolder's split size, so several workers stat it; a sub-folder and a partial file among them
+        for (var i = 0; i < 2600; i++)
+        {
+            File.WriteAllText(Path.Combine(_root, $"f{i:D5}.txt"), new string('x', i % 97));
+        }
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        File.WriteAllText(Path.Combine(_root, "up.PARTIAL"), "");
+        using var folder = RawFolderOf("", devices: false);
+        var files = Enumerable.Range(0, folder.FileCount).Select(folder.FileAt).ToList();
+        Assert.Equal(2600, files.Count);
+        Assert.All(files, f => Assert.Equal(int.Parse(f.Name[1..6], System.Globalization.CultureInfo.InvariantCulture) % 97, f.Size));
+        Assert.Equal(["sub"], folder.Folders.Select(f => f.Name));
+        Assert.Equal(TreeDiff.FolderDigest(files), folder.Digest());
+    }
+
+    private SharpParty.Core.Storage.RawFolder RawFolderOf(string rel, bool devices)
+    {
+        Assert.True(SharpParty.Core.Storage.RawFolder.TryRead(Path.Combine(_root, rel), devices, out var folder));
+        return folder!;
+    }
+
+    [Fact]
     public void Closing_the_index_folds_its_WAL_into_the_file_so_the_next_start_has_nothing_to_recover()
     {
         using (var idx = new VolumeIndex(DbPath, out _))
