@@ -12,7 +12,9 @@ internal static class FileHasher
 {
     private const int ReadSize = 1 << 20;
 
-    public static async Task<(string Wark, string[] Hashes, long Size)> HashAsync(string path, string salt, int parallelism, CancellationToken ct)
+    /// <param name="cpu">held while hashing, not while reading (a scan's <c>--hash-mt</c>), when given</param>
+    public static async Task<(string Wark, string[] Hashes, long Size)> HashAsync(string path, string salt, int parallelism, CancellationToken ct,
+        SemaphoreSlim? cpu = null)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
         var size = RandomAccess.GetLength(handle);
@@ -23,7 +25,7 @@ internal static class FileHasher
         {
             var start = i * cs;
             var len = Math.Min(cs, size - start);
-            hashes[i] = await HashRangeAsync(handle, start, len, c);
+            hashes[i] = await HashRangeAsync(handle, start, len, c, cpu);
         });
         return (n == 0 ? "" : Up2kHash.Wark(salt, size, hashes), hashes, size);
     }
@@ -37,9 +39,10 @@ internal static class FileHasher
     /// which on a scan of 100,000 small files was more CPU than the hashing (measured with perf: context switches and
     /// wake-ups on 2 cores). Returns the size actually read, which the caller compares with what it expected.
     /// </summary>
-    public static (string Wark, long Size) HashSmall(string path, string salt)
+    /// <param name="cpu">held while hashing, not while reading (a scan's <c>--hash-mt</c>), when given</param>
+    public static (string Wark, long Size) HashSmall(string path, string salt, SemaphoreSlim? cpu = null)
     {
-        if (HashSmallDirect(path, salt) is { } direct)
+        if (HashSmallDirect(path, salt, cpu) is { } direct)
         {
             return direct;
         }
@@ -67,9 +70,7 @@ internal static class FileHasher
             {
                 return ("", size + 1);
             }
-            Span<byte> d = stackalloc byte[64];
-            SHA512.HashData(buf.AsSpan(0, (int)size), d);
-            return (Up2kHash.Wark(salt, size, [Up2kHash.Encode(d)]), size);
+            return (Hashed(salt, buf.AsSpan(0, (int)size), cpu), size);
         }
         finally
         {
@@ -82,7 +83,7 @@ internal static class FileHasher
     /// and without filling the cache with files a scan reads once. One read of the size rounded up to 4 KiB plus one
     /// block tells a file that grew. Null when the filesystem refuses O_DIRECT or the file is too big for one buffer.
     /// </summary>
-    private static (string Wark, long Size)? HashSmallDirect(string path, string salt)
+    private static (string Wark, long Size)? HashSmallDirect(string path, string salt, SemaphoreSlim? cpu)
     {
         using var handle = Storage.DirectIo.TryOpenRead(path);
         if (handle is null)
@@ -117,9 +118,7 @@ internal static class FileHasher
             {
                 return ("", got); // shrank or grew while read
             }
-            Span<byte> d = stackalloc byte[64];
-            SHA512.HashData(span[..(int)size], d);
-            return (Up2kHash.Wark(salt, size, [Up2kHash.Encode(d)]), size);
+            return (Hashed(salt, span[..(int)size], cpu), size);
         }
         catch (IOException)
         {
@@ -131,8 +130,26 @@ internal static class FileHasher
         }
     }
 
+    /// <summary>The wark of a file of one chunk, its bytes in <paramref name="data"/>.</summary>
+    private static string Hashed(string salt, ReadOnlySpan<byte> data, SemaphoreSlim? cpu)
+    {
+        Span<byte> d = stackalloc byte[64];
+        cpu?.Wait();
+        try
+        {
+            SHA512.HashData(data, d);
+        }
+        finally
+        {
+            cpu?.Release();
+        }
+        return Up2kHash.Wark(salt, data.Length, [Up2kHash.Encode(d)]);
+    }
+
     /// <summary>The up2k hash of <paramref name="length"/> bytes at <paramref name="offset"/>.</summary>
-    public static async ValueTask<string> HashRangeAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long length, CancellationToken ct)
+    /// <param name="cpu">held while hashing, not while reading, when given</param>
+    public static async ValueTask<string> HashRangeAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long length, CancellationToken ct,
+        SemaphoreSlim? cpu = null)
     {
         var buf = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
@@ -147,7 +164,18 @@ internal static class FileHasher
                 {
                     throw new IOException("file shrank while hashing");
                 }
-                sha.AppendData(buf, 0, r);
+                if (cpu is not null)
+                {
+                    await cpu.WaitAsync(ct);
+                }
+                try
+                {
+                    sha.AppendData(buf, 0, r);
+                }
+                finally
+                {
+                    cpu?.Release();
+                }
                 done += r;
             }
             Span<byte> d = stackalloc byte[64];

@@ -63,4 +63,32 @@ public sealed class FileHasherTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task With_a_cpu_gate_the_hashing_waits_for_a_slot_and_gives_the_same_wark()
+    {
+        // --hash-mt: the scan's readers hold one of the cores' slots only while they hash
+        var small = Path.Combine(Path.GetTempPath(), "sp-fh-gate-" + Guid.NewGuid().ToString("N")[..8]);
+        var big = small + "-big";
+        try
+        {
+            File.WriteAllBytes(small, [.. Enumerable.Range(0, 70_000).Select(i => (byte)i)]);
+            File.WriteAllBytes(big, [.. Enumerable.Range(0, 3_000_000).Select(i => (byte)(i * 7))]);
+            using var gate = new SemaphoreSlim(0, 1);
+            var gatedSmall = Task.Run(() => FileHasher.HashSmall(small, "salt", gate));
+            var gatedBig = FileHasher.HashAsync(big, "salt", 1, default, gate);
+            await Task.Delay(300);
+            Assert.False(gatedSmall.IsCompleted);
+            Assert.False(gatedBig.IsCompleted);
+            gate.Release();
+            Assert.Equal(FileHasher.HashSmall(small, "salt"), await gatedSmall.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal((await FileHasher.HashAsync(big, "salt", 1, default)).Wark, (await gatedBig.WaitAsync(TimeSpan.FromSeconds(10))).Wark);
+            Assert.Equal(1, gate.CurrentCount); // every slot taken was given back
+        }
+        finally
+        {
+            File.Delete(small);
+            File.Delete(big);
+        }
+    }
 }
