@@ -57,9 +57,8 @@ internal static class Scanner
     public static async Task<ScanResult> ScanAsync(string root, VolumeIndex index, ScanOptions o, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var pending = new List<FileRow>(BatchRows);
-        var pendingGate = new Lock();
-        var lastCommit = Stopwatch.StartNew();
+        var rows = new RowBatcher(index, BatchRows, BatchTime);
+        var countGate = new Lock();
         var lastProgress = Stopwatch.StartNew();
         long hashed = 0, bytes = 0, failed = 0, mismatched = 0, toHashFiles = 0, toHashBytes = 0;
         var walking = true;
@@ -143,7 +142,7 @@ internal static class Scanner
         {
             ExceptionDispatchInfo.Throw(hashError);
         }
-        index.Batch(pending, []);
+        rows.Flush();
         return new ScanResult(diff!.Seen, hashed, bytes, diff.Removed, diff.Unchanged, clock.Elapsed, failed, mismatched);
 
         static (string, long) Big((string Wark, string[] Hashes, long Size) r) => (r.Wark, r.Size);
@@ -193,28 +192,17 @@ internal static class Scanner
                     return;
                 }
             }
-            List<FileRow>? flush = null;
-            lock (pendingGate)
+            rows.Add(new FileRow(f.Dir, f.Name, f.Size, f.Mtime, wark));
+            lock (countGate)
             {
-                pending.Add(new FileRow(f.Dir, f.Name, f.Size, f.Mtime, wark));
                 hashed++;
                 bytes += f.Size;
-                if (pending.Count >= BatchRows || lastCommit.Elapsed > BatchTime)
-                {
-                    flush = [.. pending];
-                    pending.Clear();
-                    lastCommit.Restart();
-                }
                 if (o.Progress is not null && lastProgress.Elapsed > ProgressEvery)
                 {
                     lastProgress.Restart();
                     o.Progress(new ScanProgress(hashed, Interlocked.Read(ref toHashFiles), bytes, Interlocked.Read(ref toHashBytes), clock.Elapsed,
                         Volatile.Read(ref walking)));
                 }
-            }
-            if (flush is not null)
-            {
-                index.Batch(flush, []);
             }
         }
     }

@@ -314,6 +314,24 @@ public sealed class IndexTests : IDisposable
         Assert.Equal(TreeDiff.FolderDigest(files), folder.Digest());
     }
 
+    [Fact]
+    public async Task Rows_added_by_many_readers_at_once_are_all_written_one_batch_at_a_time()
+    {
+        using var idx = new VolumeIndex(DbPath, out _);
+        var rows = new RowBatcher(idx, batchRows: 100, batchTime: TimeSpan.FromSeconds(1));
+        // 8 readers: most of the time a batch is being written while the others add to the next one or wait for room
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(r => Task.Run(() =>
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                rows.Add(new FileRow($"r{r}", $"f{i}", i, 1_700_000_000, "#meta"));
+            }
+        })));
+        rows.Flush();
+        Assert.Equal(40_000, idx.Count());
+        Assert.Equal(4999, idx.Find("r7", "f4999")!.Size);
+    }
+
     private SharpParty.Core.Storage.RawFolder RawFolderOf(string rel, bool devices)
     {
         Assert.True(SharpParty.Core.Storage.RawFolder.TryRead(Path.Combine(_root, rel), devices, out var folder));
