@@ -86,6 +86,33 @@ public class BasicHttpTests
     }
 
     [Fact]
+    public async Task A_big_folder_is_listed_whole_through_its_stat_slices()
+    {
+        // 2,500 files: the lister stats 1,024 names at a time, so this takes two full slices and a partial one; a
+        // subfolder, a dotfile and a symlink among them land in different slices
+        await using var s = await TestServer.StartAsync(["-v", "srv::r"], root =>
+        {
+            var big = Path.Combine(root, "srv", "big");
+            Directory.CreateDirectory(Path.Combine(big, "zz-sub"));
+            for (var i = 0; i < 2500; i++)
+            {
+                File.WriteAllText(Path.Combine(big, $"f{i:D5}.bin"), new string('x', i % 50));
+            }
+            File.WriteAllText(Path.Combine(big, ".hidden"), "dot");
+            File.CreateSymbolicLink(Path.Combine(big, "link.bin"), Path.Combine(big, "f00007.bin"));
+        });
+        var (st, text) = await s.Client.SendText(HttpMethod.Get, "/big/?ls");
+        Assert.Equal(HttpStatusCode.OK, st);
+        using var doc = JsonDocument.Parse(text);
+        var files = doc.RootElement.GetProperty("files").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("href").GetString()!, f => f.GetProperty("sz").GetInt64());
+        Assert.Equal(2501, files.Count);
+        Assert.All(Enumerable.Range(0, 2500), i => Assert.Equal(i % 50, files[$"f{i:D5}.bin"]));
+        Assert.Equal(7, files["link.bin"]); // a link is listed as what it points to
+        Assert.Equal(["zz-sub/"], doc.RootElement.GetProperty("dirs").EnumerateArray().Select(d => d.GetProperty("href").GetString()));
+    }
+
+    [Fact]
     public async Task Ls_json_has_copyparty_shape()
     {
         await using var s = await Start();
