@@ -297,6 +297,38 @@ public sealed class IndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_name_that_is_not_UTF8_is_left_out_of_the_index_and_does_not_keep_its_folder_from_being_trusted()
+    {
+        Write("g/good.txt", "good");
+        // bytes 0xFF 0xFE are never UTF-8: the name can only be made through the raw syscall
+        var bad = Encoding.UTF8.GetBytes(Path.Combine(_root, "g", "bad-")).Concat(new byte[] { 0xFF, 0xFE, (byte)'.', (byte)'t', 0 }).ToArray();
+        var fd = RawOpen(bad, 0x41 /* O_WRONLY | O_CREAT */, 0x1A4);
+        Assert.True(fd >= 0);
+        Assert.Equal(0, RawClose(fd));
+        try
+        {
+            using var idx = new VolumeIndex(DbPath, out _);
+            var first = await Scanner.ScanAsync(_root, idx, Opts, default);
+            Assert.Equal((1L, 0L), (first.Seen, first.Failed));
+            await Scanner.ScanAsync(_root, idx, Opts, default);
+            Assert.Contains("g", idx.FolderDigests().Keys); // not read again and again because of a file it can never open
+        }
+        finally
+        {
+            Assert.Equal(0, RawUnlink(bad)); // a string path cannot name it, so the folder's cleanup could not either
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "unlink")]
+    private static extern int RawUnlink(byte[] path);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")]
+    private static extern int RawOpen(byte[] path, int flags, int mode);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")]
+    private static extern int RawClose(int fd);
+
+    [Fact]
     public void A_big_folder_read_raw_has_its_stats_spread_over_the_cores_and_loses_no_entry()
     {
         // over RawFolder's split size, so several workers stat it; a sub-folder and a partial file among them

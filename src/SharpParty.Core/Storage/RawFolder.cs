@@ -132,6 +132,12 @@ internal sealed unsafe partial class RawFolder : IDisposable
                         HasLinks = true;
                         continue;
                     }
+                    if (!System.Text.Unicode.Utf8.IsValid(name))
+                    {
+                        // a name that is not UTF-8 has no path the server could open or serve (paths are strings):
+                        // left out, as the enumerator's replacement-character name failed its stat before
+                        continue;
+                    }
                     if (namesLength + name.Length + 1 > names.Length)
                     {
                         var bigger = ArrayPool<byte>.Shared.Rent((namesLength + name.Length + 1) * 2);
