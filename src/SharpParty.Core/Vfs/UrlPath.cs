@@ -194,12 +194,8 @@ internal static class UrlPath
         }
         if (!ascii)
         {
-            string norm;
-            try
-            {
-                norm = seg.ToString().Normalize(NormalizationForm.FormKC);
-            }
-            catch (ArgumentException)
+            // NFKC, for the characters that matter here (Lookalikes: the server is built without ICU)
+            if (!Lookalikes.TryFold(seg, out var norm))
             {
                 error = "invalid Unicode in path";
                 return false;
