@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Enumeration;
 using SharpParty.Core.Vfs;
 using SharpParty.Core.Storage;
